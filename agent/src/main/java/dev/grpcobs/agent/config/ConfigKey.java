@@ -1,0 +1,89 @@
+package dev.grpcobs.agent.config;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every configuration key the agent understands, with its default and description. The README's
+ * configuration table lists exactly these (a test keeps the two in step).
+ */
+public enum ConfigKey {
+  ENABLED("enabled", "true", "Switches the whole agent off when false; the application runs untouched."),
+  SERVICE_NAME(
+      "service.name",
+      "",
+      "Name of this service in metrics (`grpcobs_agent_info`). Falls back to `OTEL_SERVICE_NAME` / `otel.service.name`, then `unknown_service:java`."),
+  HTTP_ENABLED("http.enabled", "true", "Serves the HTTP endpoint (`/metrics`) when true."),
+  HTTP_HOST("http.host", "0.0.0.0", "Address the HTTP endpoint listens on."),
+  HTTP_PORT("http.port", "9464", "Port of the HTTP endpoint (0 picks a free port and prints it)."),
+  METRICS_ENABLED("metrics.enabled", "true", "Records the gRPC golden-signal metrics."),
+  METRICS_JVM_ENABLED(
+      "metrics.jvm.enabled", "true", "Adds JVM and process metrics (CPU, heap, GC, threads)."),
+  METRICS_LATENCY_BUCKETS(
+      "metrics.latency.buckets",
+      "0.0001,0.00025,0.0005,0.001,0.0025,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10,30,60,120",
+      "Upper bounds in seconds of the `*_handling_seconds` histogram buckets, ascending, comma separated."),
+  METRICS_MAX_METHODS(
+      "metrics.max.methods",
+      "1000",
+      "Distinct methods per side (server, client) before further ones are counted as `other`."),
+  INSTRUMENTATION_SERVER_ENABLED(
+      "instrumentation.server.enabled", "true", "Instruments gRPC servers (`ServerBuilder.build()`)."),
+  INSTRUMENTATION_CLIENT_ENABLED(
+      "instrumentation.client.enabled",
+      "true",
+      "Instruments gRPC channels (`ManagedChannelBuilder.build()`)."),
+  CONFIG_FILE(
+      "config.file",
+      "",
+      "Path of a properties file with more of these keys (without the `grpcobs.` prefix)."),
+  DEBUG("debug", "false", "Prints each instrumented builder class and transformation to stderr.");
+
+  private static final Map<String, ConfigKey> BY_NAME = new LinkedHashMap<>();
+
+  static {
+    for (ConfigKey key : values()) {
+      BY_NAME.put(key.key, key);
+    }
+  }
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  ConfigKey(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public String systemProperty() {
+    return "grpcobs." + key;
+  }
+
+  public String environmentVariable() {
+    return toEnvironmentVariable(key);
+  }
+
+  static String toEnvironmentVariable(String key) {
+    return "GRPCOBS_" + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** The key named {@code name} (as written after the prefix), or null. */
+  public static ConfigKey byName(String name) {
+    return BY_NAME.get(name);
+  }
+}

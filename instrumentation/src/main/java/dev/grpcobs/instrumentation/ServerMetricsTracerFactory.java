@@ -1,0 +1,56 @@
+package dev.grpcobs.instrumentation;
+
+import dev.grpcobs.bridge.CallMetrics;
+import dev.grpcobs.bridge.RpcMetrics;
+import dev.grpcobs.bridge.Telemetry;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerStreamTracer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Server metrics come from a stream tracer rather than an interceptor: the transport creates a
+ * tracer for every stream, so calls rejected before any handler runs (unknown method, message too
+ * large, bad compression) are counted too.
+ */
+final class ServerMetricsTracerFactory extends ServerStreamTracer.Factory {
+
+  private final MethodMetricsCache byDescriptor = new MethodMetricsCache(true);
+  /** Methods this server has dispatched, for calls that close before their method is resolved. */
+  private final ConcurrentMap<String, CallMetrics> knownByName = new ConcurrentHashMap<>();
+
+  private volatile CallMetrics unknownMethod;
+
+  @Override
+  public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+    return new ServerCallMetricsTracer(this, fullMethodName, System.nanoTime());
+  }
+
+  CallMetrics resolved(MethodDescriptor<?, ?> method) {
+    CallMetrics metrics = byDescriptor.get(method);
+    if (knownByName.size() < 4096) {
+      knownByName.putIfAbsent(method.getFullMethodName(), metrics);
+    }
+    return metrics;
+  }
+
+  /**
+   * Instruments for a call that closed without the server ever dispatching it: the method it
+   * named, if this server is known to serve it, otherwise one bounded "other" series.
+   */
+  CallMetrics unresolved(String fullMethodName) {
+    CallMetrics known = knownByName.get(fullMethodName);
+    if (known != null) {
+      return known;
+    }
+    CallMetrics other = unknownMethod;
+    if (other == null) {
+      other =
+          Telemetry.metrics()
+              .method(true, RpcMetrics.OTHER, RpcMetrics.OTHER, MethodLabels.UNKNOWN_TYPE);
+      unknownMethod = other;
+    }
+    return other;
+  }
+}

@@ -1,0 +1,221 @@
+package dev.grpcobs.it.app;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A gRPC application with no observability code, driven line by line over stdin so a test can
+ * make it do exactly the calls it wants and then compare the agent's metrics with what happened.
+ *
+ * <pre>
+ * args: [--own-libraries] serverKind...
+ * out:  server KIND PORT | server KIND unsupported, channels KIND..., then ready
+ * in:   call CHANNEL_KIND SERVER_KIND METHOD DEADLINE_MS PAYLOAD   -> result CODE REPLIES
+ *       (PAYLOAD bytes:N sends N bytes)
+ *       cancel CHANNEL_KIND SERVER_KIND AFTER_MS                   -> result CODE REPLIES
+ *       quit
+ * </pre>
+ */
+public final class ScenarioApp {
+
+  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+  private final Map<String, Server> servers = new LinkedHashMap<>();
+  private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+
+  public static void main(String[] args) throws Exception {
+    List<String> kinds = new ArrayList<>();
+    boolean ownLibraries = false;
+    for (String arg : args) {
+      if (arg.equals("--own-libraries")) {
+        ownLibraries = true;
+      } else {
+        kinds.add(arg);
+      }
+    }
+    if (ownLibraries) {
+      System.out.println(OwnLibraries.exercise());
+    }
+    new ScenarioApp().run(kinds);
+  }
+
+  private void run(List<String> kinds) throws Exception {
+    for (String kind : kinds) {
+      ServerBuilder<?> builder = ServerKinds.builder(kind);
+      if (builder == null) {
+        System.out.println("server " + kind + " unsupported");
+        continue;
+      }
+      Server server = builder.addService(EchoService.definition(timer)).build().start();
+      servers.put(kind, server);
+      System.out.println("server " + kind + " " + server.getPort());
+    }
+    System.out.println("channels " + ChannelKinds.supported());
+    System.out.println("ready");
+    System.out.flush();
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] cmd = line.trim().split(" ", 6);
+      if (cmd[0].equals("quit")) {
+        break;
+      }
+      String result;
+      try {
+        result = execute(cmd);
+      } catch (Exception e) {
+        result = "error " + e;
+      }
+      System.out.println(result);
+      System.out.flush();
+    }
+    for (ManagedChannel channel : channels.values()) {
+      channel.shutdownNow();
+    }
+    for (Server server : servers.values()) {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    timer.shutdownNow();
+  }
+
+  private String execute(String[] cmd) throws InterruptedException {
+    ManagedChannel channel = channel(cmd[1], cmd[2]);
+    if (cmd[0].equals("cancel")) {
+      return cancelAfter(channel, Long.parseLong(cmd[3]));
+    }
+    MethodDescriptor<String, String> method = method(cmd[3]);
+    long deadlineMs = Long.parseLong(cmd[4]);
+    String payload = payload(cmd.length > 5 ? cmd[5] : "");
+    CallOptions options =
+        deadlineMs > 0
+            ? CallOptions.DEFAULT.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
+            : CallOptions.DEFAULT;
+    Outcome outcome = new Outcome();
+    ClientCall<String, String> call = channel.newCall(method, options);
+    switch (method.getType()) {
+      case UNARY:
+        ClientCalls.asyncUnaryCall(call, payload, outcome);
+        break;
+      case SERVER_STREAMING:
+        ClientCalls.asyncServerStreamingCall(call, payload, outcome);
+        break;
+      case CLIENT_STREAMING:
+        sendAll(ClientCalls.asyncClientStreamingCall(call, outcome), payload);
+        break;
+      default:
+        sendAll(ClientCalls.asyncBidiStreamingCall(call, outcome), payload);
+        break;
+    }
+    return outcome.await();
+  }
+
+  private String cancelAfter(ManagedChannel channel, long afterMs) throws InterruptedException {
+    Outcome outcome = new Outcome();
+    ClientCall<String, String> call = channel.newCall(EchoService.SERVER_STREAM, CallOptions.DEFAULT);
+    ClientCalls.asyncServerStreamingCall(call, "hang", outcome);
+    Thread.sleep(afterMs);
+    call.cancel("cancelled by the test", null);
+    return outcome.await();
+  }
+
+  /** {@code bytes:N} stands for a message of N bytes, too long to pass on a command line. */
+  private static String payload(String spec) {
+    if (!spec.startsWith("bytes:")) {
+      return spec;
+    }
+    char[] filler = new char[Integer.parseInt(spec.substring(6))];
+    java.util.Arrays.fill(filler, 'x');
+    return new String(filler);
+  }
+
+  private static void sendAll(StreamObserver<String> requests, String payload) {
+    for (String message : payload.split(",")) {
+      if (!message.isEmpty()) {
+        requests.onNext(message);
+      }
+    }
+    requests.onCompleted();
+  }
+
+  private ManagedChannel channel(String channelKind, String serverKind) {
+    String key = channelKind + "->" + serverKind;
+    ManagedChannel channel = channels.get(key);
+    if (channel == null) {
+      Server server = servers.get(serverKind);
+      if (server == null) {
+        throw new IllegalArgumentException("no server " + serverKind);
+      }
+      boolean inProcess = serverKind.equals("inprocess");
+      channel = ChannelKinds.build(channelKind, inProcess ? -1 : server.getPort(), inProcess);
+      channels.put(key, channel);
+    }
+    return channel;
+  }
+
+  private static MethodDescriptor<String, String> method(String name) {
+    switch (name) {
+      case "Unary":
+        return EchoService.UNARY;
+      case "ServerStream":
+        return EchoService.SERVER_STREAM;
+      case "ClientStream":
+        return EchoService.CLIENT_STREAM;
+      case "Bidi":
+        return EchoService.BIDI;
+      default:
+        // A method the server does not have: the call ends UNIMPLEMENTED.
+        return EchoService.method(name, MethodDescriptor.MethodType.UNARY);
+    }
+  }
+
+  /** Collects a call's replies and final status. */
+  private static final class Outcome implements StreamObserver<String> {
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final AtomicInteger replies = new AtomicInteger();
+    private final AtomicReference<Status> status = new AtomicReference<>();
+
+    @Override
+    public void onNext(String value) {
+      replies.incrementAndGet();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      status.set(Status.fromThrowable(t));
+      done.countDown();
+    }
+
+    @Override
+    public void onCompleted() {
+      status.set(Status.OK);
+      done.countDown();
+    }
+
+    String await() throws InterruptedException {
+      if (!done.await(30, TimeUnit.SECONDS)) {
+        return "result TIMEOUT " + replies.get();
+      }
+      return "result " + status.get().getCode() + " " + replies.get();
+    }
+  }
+}
