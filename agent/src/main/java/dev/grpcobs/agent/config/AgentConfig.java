@@ -90,21 +90,26 @@ public final class AgentConfig {
     return key;
   }
 
+  /**
+   * {@code key=value,key=value}. A piece without {@code =} continues the previous value, so list
+   * values keep their commas: {@code metrics.latency.buckets=0.1,0.5,1,http.port=9464}.
+   */
   private Map<String, String> fromAgentArgs(String agentArgs) {
     Map<String, String> out = new LinkedHashMap<>();
     if (agentArgs == null || agentArgs.trim().isEmpty()) {
       return out;
     }
-    for (String pair : agentArgs.split(",")) {
-      if (pair.trim().isEmpty()) {
-        continue;
+    String lastKey = null;
+    for (String piece : agentArgs.split(",")) {
+      int eq = piece.indexOf('=');
+      if (eq > 0) {
+        lastKey = piece.substring(0, eq).trim();
+        out.put(lastKey, piece.substring(eq + 1));
+      } else if (lastKey != null) {
+        out.put(lastKey, out.get(lastKey) + "," + piece);
+      } else if (!piece.trim().isEmpty()) {
+        problems.add("agent argument '" + piece.trim() + "' is not key=value; ignored");
       }
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        problems.add("agent argument '" + pair.trim() + "' is not key=value; ignored");
-        continue;
-      }
-      out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
     }
     return out;
   }

@@ -90,7 +90,7 @@ class AgentConfigTest {
   void unknownKeysAndMalformedArgumentsAreReportedAndIgnored() {
     AgentConfig config =
         AgentConfig.load(
-            "http.prot=1,justaword",
+            "justaword,http.prot=1",
             map("grpcobs.nosuch", "x", "unrelated.property", "y"),
             map("GRPCOBS_TYPO", "1", "PATH", "/bin"));
     List<String> problems = config.problems();
@@ -118,9 +118,11 @@ class AgentConfigTest {
   }
 
   @Test
-  void bucketsParse() {
-    AgentConfig config = AgentConfig.load("metrics.latency.buckets=0.01, 0.1 ,1", map(), map());
+  void listValuesKeepTheirCommasInAgentArguments() {
+    AgentConfig config =
+        AgentConfig.load("metrics.latency.buckets=0.01, 0.1 ,1,http.port=1234", map(), map());
     assertArrayEquals(new double[] {0.01, 0.1, 1}, config.ascendingPositiveNumbers(ConfigKey.METRICS_LATENCY_BUCKETS));
+    assertEquals(1234, config.integer(ConfigKey.HTTP_PORT, 0, 65535));
     assertFalse(config.problems().iterator().hasNext());
   }
 
