@@ -66,6 +66,39 @@ public abstract class StartupSuite {
   }
 
   @Test
+  void attachesToARunningJvm() throws Exception {
+    try (ForkedApp app =
+        ForkedApp.start(
+            Collections.<String>emptyList(),
+            ForkedApp.appClasspath(),
+            ScenarioApp.class.getName(),
+            ONE_SERVER)) {
+      String pid = app.awaitLine(line -> line.startsWith("pid "), 60).substring(4);
+      app.awaitLine(line -> line.equals("ready"), 60);
+      attach(pid, ForkedApp.agentJar(), "http.port=0,http.host=127.0.0.1");
+      int port = app.agentPort();
+      assertTrue(app.stderr().toString().contains("attached to a running JVM"), app.stderr().toString());
+      // The server was built before the agent arrived; the channel is built after it.
+      assertEquals("result OK 1", app.send("call forAddress grpc Unary 0 ok"));
+      Scrape s = Poll.until(() -> Scrape.of(port), x -> x.sum("grpc_client_handled_total", UNARY) >= 1, 20);
+      assertEquals(1, s.sum("grpc_client_started_total", UNARY));
+      assertEquals(1, s.sum("grpc_client_handled_total", UNARY));
+      assertEquals(Collections.emptyList(), agentWarnings(app));
+    }
+  }
+
+  /** The JDK's attach API, reached reflectively so this code still compiles for Java 8. */
+  private static void attach(String pid, String agentJar, String options) throws Exception {
+    Class<?> vmType = Class.forName("com.sun.tools.attach.VirtualMachine");
+    Object vm = vmType.getMethod("attach", String.class).invoke(null, pid);
+    try {
+      vmType.getMethod("loadAgent", String.class, String.class).invoke(vm, agentJar, options);
+    } finally {
+      vmType.getMethod("detach").invoke(vm);
+    }
+  }
+
+  @Test
   void theAgentMakesTheJvmWarnAboutNothing() throws Exception {
     try (ForkedApp app = startScenario(ForkedApp.withAgent("http.port=0,http.host=127.0.0.1"))) {
       assertEquals("result OK 1", app.send("call grpc grpc Unary 0 ok"));

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * args: [--own-libraries] serverKind...
- * out:  server KIND PORT | server KIND unsupported, channels KIND..., then ready
+ * out:  server KIND PORT | server KIND unsupported, channels KIND..., pid PID, then ready
  * in:   call CHANNEL_KIND SERVER_KIND METHOD DEADLINE_MS PAYLOAD   -> result CODE REPLIES
  *       (PAYLOAD bytes:N sends N bytes)
  *       cancel CHANNEL_KIND SERVER_KIND AFTER_MS                   -> result CODE REPLIES
@@ -71,6 +71,8 @@ public final class ScenarioApp {
       System.out.println("server " + kind + " " + server.getPort());
     }
     System.out.println("channels " + ChannelKinds.supported());
+    // "pid@host": lets a test attach the agent to this running JVM.
+    System.out.println("pid " + java.lang.management.ManagementFactory.getRuntimeMXBean().getName().split("@")[0]);
     System.out.println("ready");
     System.out.flush();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
