@@ -5,12 +5,16 @@ import dev.grpcobs.agent.config.ConfigKey;
 import dev.grpcobs.agent.instrument.GrpcBuilderInstaller;
 import dev.grpcobs.agent.instrument.GrpcInstrumentation;
 import dev.grpcobs.bridge.BuilderHooks;
+import dev.grpcobs.bridge.HealthRegistry;
+import dev.grpcobs.bridge.ServerHealth;
+import dev.grpcobs.bridge.ServerHooks;
 import dev.grpcobs.bridge.Telemetry;
+import dev.grpcobs.exporter.health.HealthMetrics;
 import java.lang.instrument.Instrumentation;
 
 /**
  * Runs inside the agent's own class loader: reads the configuration, starts the signal sinks,
- * connects them to the bridge and weaves the gRPC builders. Each feature that fails is switched
+ * connects them to the bridge and weaves the gRPC classes. Each feature that fails is switched
  * off on its own with one line on stderr; the application always starts.
  */
 public final class AgentInstaller {
@@ -28,21 +32,48 @@ public final class AgentInstaller {
     }
     BuilderHooks.setErrorReporter((what, cause) -> AgentLog.warn(what + ": " + cause));
 
-    MetricsSetup metrics = config.bool(ConfigKey.METRICS_ENABLED) ? MetricsSetup.start(config) : null;
-    report(config);
-    if (metrics == null) {
+    boolean metrics = config.bool(ConfigKey.METRICS_ENABLED);
+    boolean health = config.bool(ConfigKey.HEALTH_ENABLED);
+    int drainSeconds = config.integer(ConfigKey.HEALTH_DRAIN_SECONDS, 0, 3600);
+    boolean servers = config.bool(ConfigKey.INSTRUMENTATION_SERVER_ENABLED);
+    boolean channels = config.bool(ConfigKey.INSTRUMENTATION_CLIENT_ENABLED);
+    if (!metrics && !health) {
+      report(config);
       AgentLog.info(AgentVersion.get() + " attached with every signal switched off; gRPC is left alone");
       return;
     }
-    Telemetry.setMetrics(metrics.rpcMetrics());
+    ExporterSetup exporters = ExporterSetup.start(config, metrics, health);
+    report(config);
+    Telemetry.setMetrics(exporters.rpcMetrics());
+    if (health && servers) {
+      startHealth(exporters.healthMetrics(), drainSeconds);
+    }
 
-    boolean servers = config.bool(ConfigKey.INSTRUMENTATION_SERVER_ENABLED);
-    boolean channels = config.bool(ConfigKey.INSTRUMENTATION_CLIENT_ENABLED);
-    BuilderHooks.setInstaller(new GrpcBuilderInstaller(agentLoader, servers, channels));
-    GrpcInstrumentation.install(inst, agentLoader, servers, channels);
+    GrpcBuilderInstaller installer = new GrpcBuilderInstaller(agentLoader, servers, channels);
+    BuilderHooks.setInstaller(installer);
+    ServerHooks.setStartListener(installer);
+    GrpcInstrumentation.install(inst, agentLoader, servers, channels, health && servers);
     AgentLog.info(
         AgentVersion.get() + " attached" + (lateAttach ? " to a running JVM" : "")
-            + ": service.name=" + config.serviceName() + ", " + metrics.describeEndpoint());
+            + ": service.name=" + config.serviceName() + ", " + exporters.describeEndpoint());
+  }
+
+  private static void startHealth(HealthMetrics healthMetrics, int drainSeconds) {
+    ServerHooks.setHealthServiceEnabled(true);
+    ServerHooks.setDrainMillis(drainSeconds * 1000L);
+    HealthRegistry.addChangeListener(
+        (server, status) -> {
+          healthMetrics.transition(status);
+          AgentLog.info("gRPC server #" + server.id() + " " + server.ports() + " is " + status);
+          if (status.equals(ServerHealth.statusName(ServerHealth.SERVING))
+              && server.hasOwnHealthService()) {
+            AgentLog.info(
+                "gRPC server #" + server.id() + " registers its own grpc.health.v1.Health;"
+                    + " the agent leaves it in charge of gRPC health checks");
+          }
+        });
+    // On SIGTERM: NOT_SERVING at once, then keep serving for the drain delay.
+    Runtime.getRuntime().addShutdownHook(new Thread(ServerHooks::jvmStopping, "grpcobs-drain"));
   }
 
   private static void report(AgentConfig config) {

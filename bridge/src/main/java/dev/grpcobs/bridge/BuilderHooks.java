@@ -51,9 +51,14 @@ public final class BuilderHooks {
     }
   }
 
-  /** Called on every exit (normal or exceptional) of a server builder's {@code build()}. */
-  public static void serverBuildExit() {
-    SERVER_DEPTH.get()[0]--;
+  /**
+   * Called on every exit (normal or exceptional) of a server builder's {@code build()}, with the
+   * server it built (null if it threw).
+   */
+  public static void serverBuildExit(Object builder, Object server) {
+    if (SERVER_DEPTH.get()[0]-- == 1 && server != null) {
+      HealthRegistry.link(builder, server);
+    }
   }
 
   public static void channelBuildEnter(Object builder) {
@@ -82,6 +87,15 @@ public final class BuilderHooks {
     } finally {
       SUPPRESSED.get()[0]--;
     }
+  }
+
+  /** Whether the agent itself is calling gRPC builder methods on this thread. */
+  public static boolean isSuppressed() {
+    return SUPPRESSED.get()[0] > 0;
+  }
+
+  static void report(String what, Throwable cause) {
+    errorReporter.report(what, cause);
   }
 
   private static boolean shouldInstrument(Object builder) {

@@ -9,6 +9,9 @@ public interface BuilderInstrumenter {
   /** {@code builder} is an {@code io.grpc.ServerBuilder} about to be built. */
   void instrumentServer(Object builder);
 
+  /** {@code server} is an {@code io.grpc.Server} that has just started. */
+  void serverStarted(Object server);
+
   /** {@code builder} is an {@code io.grpc.ManagedChannelBuilder} about to be built. */
   void instrumentChannel(Object builder);
 }

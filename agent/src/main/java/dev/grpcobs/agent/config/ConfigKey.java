@@ -14,7 +14,8 @@ public enum ConfigKey {
       "service.name",
       "",
       "Name of this service in metrics (`grpcobs_agent_info`). Falls back to `OTEL_SERVICE_NAME` / `otel.service.name`, then `unknown_service:java`."),
-  HTTP_ENABLED("http.enabled", "true", "Serves the HTTP endpoint (`/metrics`) when true."),
+  HTTP_ENABLED(
+      "http.enabled", "true", "Serves the HTTP endpoint (`/metrics`, `/health/*`) when true."),
   HTTP_HOST("http.host", "0.0.0.0", "Address the HTTP endpoint listens on."),
   HTTP_PORT("http.port", "9464", "Port of the HTTP endpoint (0 picks a free port and prints it)."),
   METRICS_ENABLED("metrics.enabled", "true", "Records the gRPC golden-signal metrics."),
@@ -28,6 +29,14 @@ public enum ConfigKey {
       "metrics.max.methods",
       "1000",
       "Distinct methods per side (server, client) before further ones are counted as `other`."),
+  HEALTH_ENABLED(
+      "health.enabled",
+      "true",
+      "Adds the standard `grpc.health.v1.Health` service to every instrumented server that has none, tracks server health and serves `/health`, `/health/live`, `/health/ready`."),
+  HEALTH_DRAIN_SECONDS(
+      "health.drain.seconds",
+      "0",
+      "When the JVM is asked to stop (SIGTERM): seconds to report NOT_SERVING while still serving, before the application's own shutdown proceeds."),
   INSTRUMENTATION_SERVER_ENABLED(
       "instrumentation.server.enabled", "true", "Instruments gRPC servers (`ServerBuilder.build()`)."),
   INSTRUMENTATION_CLIENT_ENABLED(

@@ -3,13 +3,15 @@ package dev.grpcobs.agent.instrument;
 import dev.grpcobs.agent.AgentLog;
 import dev.grpcobs.bridge.BuilderHooks;
 import dev.grpcobs.bridge.BuilderInstrumenter;
+import dev.grpcobs.bridge.ServerHooks;
 
 /**
  * Called (through {@link BuilderHooks}) when an application builds a gRPC server or channel: finds
  * or creates the helpers for the class loader that defined that builder's {@code io.grpc} API, and
  * lets them add the agent's tracer or interceptor.
  */
-public final class GrpcBuilderInstaller implements BuilderHooks.Installer {
+public final class GrpcBuilderInstaller
+    implements BuilderHooks.Installer, ServerHooks.StartListener {
 
   static final String SERVER_BUILDER = "io.grpc.ServerBuilder";
   static final String CHANNEL_BUILDER = "io.grpc.ManagedChannelBuilder";
@@ -46,6 +48,11 @@ public final class GrpcBuilderInstaller implements BuilderHooks.Installer {
   }
 
   @Override
+  public void serverStarted(Object server) {
+    instrumenterFor(server, GrpcInstrumentation.SERVER).serverStarted(server);
+  }
+
+  @Override
   public void instrumentChannel(Object builder) {
     if (channels) {
       instrumenterFor(builder, CHANNEL_BUILDER).instrumentChannel(builder);
@@ -53,14 +60,27 @@ public final class GrpcBuilderInstaller implements BuilderHooks.Installer {
     }
   }
 
-  private BuilderInstrumenter instrumenterFor(Object builder, String apiClassName) {
-    for (Class<?> c = builder.getClass(); c != null; c = c.getSuperclass()) {
+  /** The helpers of the loader that defined {@code apiClassName} as {@code grpcObject} sees it. */
+  private BuilderInstrumenter instrumenterFor(Object grpcObject, String apiClassName) {
+    for (Class<?> c = grpcObject.getClass(); c != null; c = c.getSuperclass()) {
       if (c.getName().equals(apiClassName)) {
-        return instrumenters.get(c);
+        return instrumenters.get(anchor(c));
       }
     }
     throw new IllegalStateException(
-        builder.getClass().getName() + " does not extend " + apiClassName);
+        grpcObject.getClass().getName() + " does not extend " + apiClassName);
+  }
+
+  /**
+   * Server, ServerBuilder and ManagedChannelBuilder all live in grpc-api; keying every one of them
+   * on ServerBuilder as that loader sees it gives each loader one set of helpers, not three.
+   */
+  private static Class<?> anchor(Class<?> grpcApiClass) {
+    try {
+      return Class.forName(SERVER_BUILDER, false, grpcApiClass.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      return grpcApiClass;
+    }
   }
 
   private BuilderInstrumenter createInstrumenter(ClassLoader grpcLoader) {

@@ -27,8 +27,14 @@ public final class GrpcInstrumentation {
 
   private GrpcInstrumentation() {}
 
+  static final String SERVER = "io.grpc.Server";
+
   public static void install(
-      Instrumentation inst, ClassLoader agentLoader, boolean servers, boolean channels) {
+      Instrumentation inst,
+      ClassLoader agentLoader,
+      boolean servers,
+      boolean channels,
+      boolean serverLifecycle) {
     // Advice needs no injected initializers; without this, Byte Buddy's set-up reaches for
     // sun.misc.Unsafe, which recent JDKs warn about on the application's stderr. The property
     // name is relocated with Byte Buddy, so the application's own Byte Buddy is unaffected.
@@ -50,9 +56,31 @@ public final class GrpcInstrumentation {
                     .or(isSynthetic()));
     GrpcVisibleLoaderMatcher grpcVisible = new GrpcVisibleLoaderMatcher();
     if (servers) {
+      AgentBuilder.Transformer.ForAdvice serverBuilderAdvice =
+          buildAdvice(agentLoader, ServerBuildAdvice.class.getName());
+      if (serverLifecycle) {
+        serverBuilderAdvice =
+            serverBuilderAdvice.advice(
+                named("fallbackHandlerRegistry").and(takesArguments(1)).and(not(isAbstract())),
+                FallbackRegistryAdvice.class.getName());
+      }
       builder = builder
           .type(builderOf(GrpcBuilderInstaller.SERVER_BUILDER), grpcVisible)
-          .transform(buildAdvice(agentLoader, ServerBuildAdvice.class.getName()));
+          .transform(serverBuilderAdvice);
+      if (serverLifecycle) {
+        builder = builder
+            .type(builderOf(SERVER), grpcVisible)
+            .transform(
+                new AgentBuilder.Transformer.ForAdvice()
+                    .include(agentLoader)
+                    .advice(
+                        named("start").and(takesArguments(0)).and(not(isAbstract())),
+                        ServerStartAdvice.class.getName())
+                    .advice(
+                        named("shutdown").or(named("shutdownNow"))
+                            .and(takesArguments(0)).and(not(isAbstract())),
+                        ServerShutdownAdvice.class.getName()));
+      }
     }
     if (channels) {
       builder = builder
@@ -67,7 +95,8 @@ public final class GrpcInstrumentation {
     return failSafe(hasSuperType(named(apiType)));
   }
 
-  private static AgentBuilder.Transformer buildAdvice(ClassLoader agentLoader, String advice) {
+  private static AgentBuilder.Transformer.ForAdvice buildAdvice(
+      ClassLoader agentLoader, String advice) {
     return new AgentBuilder.Transformer.ForAdvice()
         .include(agentLoader)
         .advice(named("build").and(takesArguments(0)).and(not(isAbstract())), advice);

@@ -2,6 +2,7 @@ package dev.grpcobs.agent.instrument;
 
 import dev.grpcobs.bridge.BuilderHooks;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /** Woven into every {@code io.grpc.ServerBuilder} subtype's {@code build()}. */
 public final class ServerBuildAdvice {
@@ -15,9 +16,12 @@ public final class ServerBuildAdvice {
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-  public static void exit(@Advice.Enter boolean entered) {
+  public static void exit(
+      @Advice.Enter boolean entered,
+      @Advice.This Object builder,
+      @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object server) {
     if (entered) {
-      BuilderHooks.serverBuildExit();
+      BuilderHooks.serverBuildExit(builder, server);
     }
   }
 }

@@ -29,11 +29,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * make it do exactly the calls it wants and then compare the agent's metrics with what happened.
  *
  * <pre>
- * args: [--own-libraries] serverKind...
+ * args: [--own-libraries] [--own-health] [--start-delay-ms=N] serverKind...
  * out:  server KIND PORT | server KIND unsupported, channels KIND..., pid PID, then ready
  * in:   call CHANNEL_KIND SERVER_KIND METHOD DEADLINE_MS PAYLOAD   -> result CODE REPLIES
  *       (PAYLOAD bytes:N sends N bytes)
  *       cancel CHANNEL_KIND SERVER_KIND AFTER_MS                   -> result CODE REPLIES
+ *       shutdown SERVER_KIND                                        -> result SHUTDOWN 0
  *       quit
  * </pre>
  */
@@ -42,13 +43,24 @@ public final class ScenarioApp {
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
   private final Map<String, Server> servers = new LinkedHashMap<>();
   private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+  /** Held while a command runs and prints its result, so shutdown can let it finish. */
+  private final java.util.concurrent.locks.ReentrantLock commandLock =
+      new java.util.concurrent.locks.ReentrantLock();
 
   public static void main(String[] args) throws Exception {
     List<String> kinds = new ArrayList<>();
     boolean ownLibraries = false;
+    boolean ownHealth = false;
+    long startDelayMs = 0;
     for (String arg : args) {
+      if (arg.startsWith("--start-delay-ms=")) {
+        startDelayMs = Long.parseLong(arg.substring("--start-delay-ms=".length()));
+        continue;
+      }
       if (arg.equals("--own-libraries")) {
         ownLibraries = true;
+      } else if (arg.equals("--own-health")) {
+        ownHealth = true;
       } else {
         kinds.add(arg);
       }
@@ -56,17 +68,40 @@ public final class ScenarioApp {
     if (ownLibraries) {
       System.out.println(OwnLibraries.exercise());
     }
-    new ScenarioApp().run(kinds);
+    System.out.println("protobuf-on-classpath=" + canLoad("com.google.protobuf.Message"));
+    new ScenarioApp().run(kinds, ownHealth, startDelayMs);
   }
 
-  private void run(List<String> kinds) throws Exception {
+  private static boolean canLoad(String className) {
+    try {
+      Class.forName(className, false, ScenarioApp.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  private void run(List<String> kinds, boolean ownHealth, long startDelayMs) throws Exception {
+    // Like a well-behaved service: on SIGTERM, stop taking calls and let in-flight ones finish.
+    Runtime.getRuntime().addShutdownHook(new Thread(this::shutdownGracefully, "app-shutdown"));
     for (String kind : kinds) {
       ServerBuilder<?> builder = ServerKinds.builder(kind);
       if (builder == null) {
         System.out.println("server " + kind + " unsupported");
         continue;
       }
-      Server server = builder.addService(EchoService.definition(timer)).build().start();
+      builder.addService(EchoService.definition(timer));
+      if (ownHealth) {
+        builder.addService(OwnHealth.service());
+      }
+      Server server = builder.build();
+      if (startDelayMs > 0) {
+        // Built but not started yet: a window in which probes must say "not ready".
+        System.out.println("built " + kind);
+        System.out.flush();
+        Thread.sleep(startDelayMs);
+      }
+      server.start();
       servers.put(kind, server);
       System.out.println("server " + kind + " " + server.getPort());
     }
@@ -82,14 +117,19 @@ public final class ScenarioApp {
       if (cmd[0].equals("quit")) {
         break;
       }
-      String result;
+      commandLock.lock();
       try {
-        result = execute(cmd);
-      } catch (Exception e) {
-        result = "error " + e;
+        String result;
+        try {
+          result = execute(cmd);
+        } catch (Exception e) {
+          result = "error " + e;
+        }
+        System.out.println(result);
+        System.out.flush();
+      } finally {
+        commandLock.unlock();
       }
-      System.out.println(result);
-      System.out.flush();
     }
     for (ManagedChannel channel : channels.values()) {
       channel.shutdownNow();
@@ -100,7 +140,35 @@ public final class ScenarioApp {
     timer.shutdownNow();
   }
 
+  private void shutdownGracefully() {
+    System.out.println("app shutdown hook: shutting servers down");
+    for (Server server : servers.values()) {
+      server.shutdown();
+    }
+    for (Server server : servers.values()) {
+      try {
+        server.awaitTermination(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    // The JVM halts when the hooks return: give a call that was in flight time to report.
+    try {
+      if (commandLock.tryLock(10, TimeUnit.SECONDS)) {
+        commandLock.unlock();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    System.out.println("app shutdown hook: servers terminated");
+    System.out.flush();
+  }
+
   private String execute(String[] cmd) throws InterruptedException {
+    if (cmd[0].equals("shutdown")) {
+      servers.get(cmd[1]).shutdown();
+      return "result SHUTDOWN 0";
+    }
     ManagedChannel channel = channel(cmd[1], cmd[2]);
     if (cmd[0].equals("cancel")) {
       return cancelAfter(channel, Long.parseLong(cmd[3]));

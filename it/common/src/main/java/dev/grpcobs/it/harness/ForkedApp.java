@@ -172,6 +172,33 @@ public final class ForkedApp implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks the JVM to stop the way an orchestrator does: SIGTERM, without waiting. Not
+   * {@link Process#destroy()}, which also closes the pipes and so hides what the JVM prints
+   * while it shuts down.
+   */
+  public void terminate() throws Exception {
+    // Process.pid() is Java 9+; this module compiles for Java 8.
+    long pid = (Long) Process.class.getMethod("pid").invoke(process);
+    Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(pid)).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("could not send SIGTERM to " + pid);
+    }
+  }
+
+  /** Waits for the process to end; its exit code, or null if it is still running. */
+  public Integer awaitExit(long timeoutSeconds) throws InterruptedException {
+    return process.waitFor(timeoutSeconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+  }
+
+  public static String appClasspathWithoutProtobuf() {
+    String cp = System.getProperty("app.classpath.noprotobuf");
+    if (cp == null) {
+      throw new IllegalStateException("system property app.classpath.noprotobuf is not set");
+    }
+    return cp;
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

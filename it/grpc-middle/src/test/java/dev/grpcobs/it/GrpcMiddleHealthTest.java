@@ -1,0 +1,4 @@
+package dev.grpcobs.it;
+
+/** Health exposure on the middle supported gRPC version. */
+class GrpcMiddleHealthTest extends HealthSuite {}
