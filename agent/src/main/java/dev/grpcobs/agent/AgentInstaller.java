@@ -10,6 +10,7 @@ import dev.grpcobs.bridge.ServerHealth;
 import dev.grpcobs.bridge.ServerHooks;
 import dev.grpcobs.bridge.Telemetry;
 import dev.grpcobs.exporter.health.HealthMetrics;
+import dev.grpcobs.exporter.tracing.OtelTracing;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -34,17 +35,24 @@ public final class AgentInstaller {
 
     boolean metrics = config.bool(ConfigKey.METRICS_ENABLED);
     boolean health = config.bool(ConfigKey.HEALTH_ENABLED);
+    boolean traces = config.bool(ConfigKey.TRACES_ENABLED);
     int drainSeconds = config.integer(ConfigKey.HEALTH_DRAIN_SECONDS, 0, 3600);
     boolean servers = config.bool(ConfigKey.INSTRUMENTATION_SERVER_ENABLED);
     boolean channels = config.bool(ConfigKey.INSTRUMENTATION_CLIENT_ENABLED);
-    if (!metrics && !health) {
+    if (!metrics && !health && !traces) {
       report(config);
       AgentLog.info(AgentVersion.get() + " attached with every signal switched off; gRPC is left alone");
       return;
     }
-    ExporterSetup exporters = ExporterSetup.start(config, metrics, health);
+    ExporterSetup exporters = ExporterSetup.start(config, metrics, health, traces);
     report(config);
     Telemetry.setMetrics(exporters.rpcMetrics());
+    OtelTracing tracing = exporters.tracing();
+    if (tracing != null) {
+      Telemetry.setTracing(tracing);
+      // Spans still queued when the JVM stops are worth a short wait, never a long one.
+      Runtime.getRuntime().addShutdownHook(new Thread(tracing::shutdown, "grpcobs-traces-flush"));
+    }
     if (health && servers) {
       startHealth(exporters.healthMetrics(), drainSeconds);
     }
@@ -55,7 +63,8 @@ public final class AgentInstaller {
     GrpcInstrumentation.install(inst, agentLoader, servers, channels, health && servers);
     AgentLog.info(
         AgentVersion.get() + " attached" + (lateAttach ? " to a running JVM" : "")
-            + ": service.name=" + config.serviceName() + ", " + exporters.describeEndpoint());
+            + ": service.name=" + config.serviceName() + ", " + exporters.describeEndpoint()
+            + (tracing != null ? ", " + tracing.describe() : ""));
   }
 
   private static void startHealth(HealthMetrics healthMetrics, int drainSeconds) {

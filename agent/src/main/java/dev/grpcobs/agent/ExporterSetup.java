@@ -9,8 +9,12 @@ import dev.grpcobs.exporter.http.MetricsHttpServer;
 import dev.grpcobs.exporter.metrics.AgentInfoMetric;
 import dev.grpcobs.exporter.metrics.GrpcMetrics;
 import dev.grpcobs.exporter.metrics.JvmMetricsInstaller;
+import dev.grpcobs.exporter.tracing.OtelTracing;
+import dev.grpcobs.exporter.tracing.TracingSettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,15 +26,18 @@ final class ExporterSetup {
 
   private final GrpcMetrics rpcMetrics;
   private final HealthMetrics healthMetrics;
+  private final OtelTracing tracing;
   private final String endpoint;
 
-  private ExporterSetup(GrpcMetrics rpcMetrics, HealthMetrics healthMetrics, String endpoint) {
+  private ExporterSetup(
+      GrpcMetrics rpcMetrics, HealthMetrics healthMetrics, OtelTracing tracing, String endpoint) {
     this.rpcMetrics = rpcMetrics;
     this.healthMetrics = healthMetrics;
+    this.tracing = tracing;
     this.endpoint = endpoint;
   }
 
-  static ExporterSetup start(AgentConfig config, boolean metrics, boolean health) {
+  static ExporterSetup start(AgentConfig config, boolean metrics, boolean health, boolean traces) {
     PrometheusRegistry registry = new PrometheusRegistry();
     GrpcMetrics grpc = null;
     if (metrics) {
@@ -46,7 +53,33 @@ final class ExporterSetup {
       }
     }
     HealthMetrics healthMetrics = health ? HealthMetrics.register(registry) : null;
-    return new ExporterSetup(grpc, healthMetrics, startHttp(config, registry, health));
+    OtelTracing tracing = traces ? startTracing(config, registry) : null;
+    return new ExporterSetup(grpc, healthMetrics, tracing, startHttp(config, registry, health));
+  }
+
+  private static OtelTracing startTracing(AgentConfig config, PrometheusRegistry registry) {
+    List<String> excluded = new ArrayList<>();
+    for (String pattern : config.string(ConfigKey.TRACES_EXCLUDE_METHODS).split(",")) {
+      if (pattern.trim().isEmpty()) {
+        continue;
+      }
+      String problem = TracingSettings.checkExcludedMethod(pattern);
+      if (problem == null) {
+        excluded.add(pattern.trim());
+      } else {
+        AgentLog.warn("traces.exclude.methods: " + problem + "; ignored");
+      }
+    }
+    TracingSettings settings =
+        new TracingSettings()
+            .serviceName(config.serviceName())
+            .excludedMethods(excluded)
+            .maxMessageEvents(config.integer(ConfigKey.TRACES_MESSAGE_EVENTS_MAX, 0, 10_000))
+            .maxQueuedSpans(config.integer(ConfigKey.TRACES_MAX_QUEUED_SPANS, 1, 1_000_000));
+    OtelLogRouting.install();
+    OtelTracing.StartResult result = OtelTracing.start(settings, registry);
+    result.problem().ifPresent(p -> AgentLog.warn("tracing disabled, the application runs on: " + p));
+    return result.tracing().orElse(null);
   }
 
   private static String startHttp(AgentConfig config, PrometheusRegistry registry, boolean health) {
@@ -78,6 +111,11 @@ final class ExporterSetup {
   /** The gRPC metrics, or the no-op sink when metrics are off. */
   RpcMetrics rpcMetrics() {
     return rpcMetrics == null ? RpcMetrics.NOOP : rpcMetrics;
+  }
+
+  /** Null when tracing is off or could not start. */
+  OtelTracing tracing() {
+    return tracing;
   }
 
   /** Null when health is off. */

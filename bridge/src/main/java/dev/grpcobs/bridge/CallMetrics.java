@@ -21,6 +21,14 @@ public interface CallMetrics {
    */
   void finished(int statusCode, long durationNanos);
 
+  /**
+   * As {@link #finished(int, long)}, for a call whose sampled span ids may become an exemplar of
+   * the latency histogram (either id null: no exemplar).
+   */
+  default void finished(int statusCode, long durationNanos, String traceId, String spanId) {
+    finished(statusCode, durationNanos);
+  }
+
   CallMetrics NOOP =
       new CallMetrics() {
         @Override

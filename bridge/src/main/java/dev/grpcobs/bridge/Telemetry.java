@@ -7,6 +7,7 @@ package dev.grpcobs.bridge;
 public final class Telemetry {
 
   private static volatile RpcMetrics metrics = RpcMetrics.NOOP;
+  private static volatile RpcTracing tracing = RpcTracing.NOOP;
 
   private Telemetry() {}
 
@@ -16,5 +17,13 @@ public final class Telemetry {
 
   public static void setMetrics(RpcMetrics rpcMetrics) {
     metrics = rpcMetrics == null ? RpcMetrics.NOOP : rpcMetrics;
+  }
+
+  public static RpcTracing tracing() {
+    return tracing;
+  }
+
+  public static void setTracing(RpcTracing rpcTracing) {
+    tracing = rpcTracing == null ? RpcTracing.NOOP : rpcTracing;
   }
 }

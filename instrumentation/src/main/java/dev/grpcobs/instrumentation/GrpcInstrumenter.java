@@ -3,6 +3,8 @@ package dev.grpcobs.instrumentation;
 import dev.grpcobs.bridge.BuilderHooks;
 import dev.grpcobs.bridge.BuilderInstrumenter;
 import dev.grpcobs.bridge.HealthRegistry;
+import dev.grpcobs.bridge.RpcTracing;
+import dev.grpcobs.bridge.Telemetry;
 import dev.grpcobs.bridge.ServerHealth;
 import dev.grpcobs.bridge.ServerHooks;
 import io.grpc.HandlerRegistry;
@@ -16,19 +18,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The agent's entry into one class loader's {@code io.grpc}: adds the stream tracer and the health
- * service to server builders and the interceptor to channel builders, and reads started servers.
+ * The agent's entry into one class loader's {@code io.grpc}: adds the stream tracer, the exception
+ * recorder and the health service to server builders and the interceptor to channel builders,
+ * and reads started servers.
  * One instance per loader, created by the agent.
  */
 public final class GrpcInstrumenter implements BuilderInstrumenter {
 
-  private final ServerMetricsTracerFactory serverTracerFactory = new ServerMetricsTracerFactory();
-  private final ClientMetricsInterceptor clientInterceptor = new ClientMetricsInterceptor();
+  private final ServerTracerFactory serverTracerFactory = new ServerTracerFactory();
+  private final ServerExceptionRecorder exceptionRecorder = new ServerExceptionRecorder();
+  private final ClientCallInterceptor clientInterceptor = new ClientCallInterceptor();
 
   @Override
   public void instrumentServer(Object builder) {
     final ServerBuilder<?> serverBuilder = (ServerBuilder<?>) builder;
     serverBuilder.addStreamTracerFactory(serverTracerFactory);
+    if (Telemetry.tracing() != RpcTracing.NOOP) {
+      serverBuilder.intercept(exceptionRecorder);
+    }
     if (ServerHooks.healthServiceEnabled()) {
       final ServerHealth health = HealthRegistry.create(builder, builder.getClass().getName());
       final HandlerRegistry applicationFallback =

@@ -29,6 +29,22 @@ public enum ConfigKey {
       "metrics.max.methods",
       "1000",
       "Distinct methods per side (server, client) before further ones are counted as `other`."),
+  TRACES_ENABLED(
+      "traces.enabled",
+      "true",
+      "Records a SERVER span per server call and a CLIENT span per client call and exports them over OTLP (configured with the standard `OTEL_*` variables)."),
+  TRACES_EXCLUDE_METHODS(
+      "traces.exclude.methods",
+      "grpc.health.v1.Health/*",
+      "Methods not traced (still counted in metrics), comma separated: `pkg.Service/Method` or `pkg.Service/*`."),
+  TRACES_MESSAGE_EVENTS_MAX(
+      "traces.message.events.max",
+      "0",
+      "Per span, at most this many `rpc.message` events (one per message sent or received); message counts are always recorded as attributes."),
+  TRACES_MAX_QUEUED_SPANS(
+      "traces.max.queued.spans",
+      "2048",
+      "Spans waiting for export before further ones are dropped (and counted in `grpcobs_spans_dropped_total`), so a slow or absent collector never costs unbounded memory."),
   HEALTH_ENABLED(
       "health.enabled",
       "true",

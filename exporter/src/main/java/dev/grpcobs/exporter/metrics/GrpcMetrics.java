@@ -57,6 +57,7 @@ public final class GrpcMetrics implements RpcMetrics {
       throw new IllegalArgumentException("maxMethodsPerSide must be >= 0: " + maxMethodsPerSide);
     }
     double[] buckets = latencyBuckets.clone();
+    ExplicitExemplars.disableAutomaticSampling();
     server = GrpcSideMetrics.server(registry, buckets, maxMethodsPerSide);
     client = GrpcSideMetrics.client(registry, buckets, maxMethodsPerSide);
   }

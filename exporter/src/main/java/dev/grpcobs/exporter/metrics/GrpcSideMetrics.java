@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The six metric families of one side (server or client) and that side's budget of distinct
  * methods.
  *
- * <p>Exemplars are off on every family: sampling them costs time and may allocate on each call,
- * and the agent links metrics to traces by other means.
+ * <p>Exemplars are off on every family but the latency histograms: those take the trace and span
+ * ids of a sampled call explicitly ({@link MethodCallMetrics#finished(int, long, String, String)}),
+ * linking a latency bucket to a trace. Nothing samples exemplars on its own: see {@link
+ * ExplicitExemplars}.
  */
 final class GrpcSideMetrics {
 
@@ -79,7 +81,7 @@ final class GrpcSideMetrics {
             .labelNames(LABEL_TYPE, LABEL_SERVICE, LABEL_METHOD)
             .classicOnly()
             .classicUpperBounds(latencyBuckets)
-            .withoutExemplars()
+            .withExemplars()
             .register(registry);
     inFlight =
         Gauge.builder()

@@ -5,6 +5,9 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.snapshots.Exemplar;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -17,6 +20,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class MethodCallMetrics implements CallMetrics {
 
   private static final double NANOS_PER_SECOND = 1_000_000_000.0;
+
+  /** client_java's default exemplar sample interval (90 ms). */
+  static final long EXEMPLAR_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(90);
 
   private final CounterDataPoint started;
   private final CounterDataPoint messagesReceived;
@@ -32,6 +38,8 @@ final class MethodCallMetrics implements CallMetrics {
   // published to the others; a race just resolves the same (idempotent) data point twice.
   private final AtomicReferenceArray<CounterDataPoint> handledByCode =
       new AtomicReferenceArray<>(GrpcStatusCodes.KNOWN_CODE_COUNT);
+  /** When the next exemplar may be offered; a race offers one more, which client_java drops. */
+  private volatile long nextExemplarNanos = System.nanoTime();
 
   MethodCallMetrics(GrpcSideMetrics side, String service, String method, String type) {
     this.type = type;
@@ -67,6 +75,31 @@ final class MethodCallMetrics implements CallMetrics {
     handled(statusCode).inc();
     // A clock stepping backwards must not make the histogram's sum decrease.
     handlingSeconds.observe(Math.max(0L, durationNanos) / NANOS_PER_SECOND);
+  }
+
+  /**
+   * As {@link #finished(int, long)}; with both ids, the observation may become the exemplar of its
+   * latency bucket. client_java keeps at most one exemplar per bucket (replaced after 7 s) and
+   * takes at most one per 90 ms per series, so the labels are built only when the same interval has
+   * passed here: a busy sampled method does not allocate on every call.
+   */
+  @Override
+  public void finished(int statusCode, long durationNanos, String traceId, String spanId) {
+    if (traceId == null || spanId == null) {
+      finished(statusCode, durationNanos);
+      return;
+    }
+    inFlight.dec();
+    handled(statusCode).inc();
+    double seconds = Math.max(0L, durationNanos) / NANOS_PER_SECOND;
+    long now = System.nanoTime();
+    if (now - nextExemplarNanos >= 0) {
+      nextExemplarNanos = now + EXEMPLAR_INTERVAL_NANOS;
+      handlingSeconds.observeWithExemplar(
+          seconds, Labels.of(Exemplar.TRACE_ID, traceId, Exemplar.SPAN_ID, spanId));
+    } else {
+      handlingSeconds.observe(seconds);
+    }
   }
 
   private CounterDataPoint handled(int statusCode) {

@@ -1,5 +1,6 @@
 package dev.grpcobs.exporter.metrics;
 
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -10,6 +11,11 @@ final class Exposition {
 
   static String text(PrometheusRegistry registry) {
     return PrometheusTextFormatWriter.create().toDebugString(registry.scrape());
+  }
+
+  /** The OpenMetrics exposition (what Prometheus asks for when it wants exemplars). */
+  static String openMetrics(PrometheusRegistry registry) {
+    return OpenMetricsTextFormatWriter.create().toDebugString(registry.scrape());
   }
 
   /**

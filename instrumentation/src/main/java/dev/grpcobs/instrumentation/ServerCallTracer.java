@@ -1,21 +1,27 @@
 package dev.grpcobs.instrumentation;
 
 import dev.grpcobs.bridge.CallMetrics;
+import dev.grpcobs.bridge.RpcTracing.RpcSpan;
+import io.grpc.Context;
+import io.grpc.Grpc;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Follows one server stream. Its labels are only known once the server has looked the method up
- * ({@link #serverCallStarted}); messages seen before that are held and replayed, and a stream that
- * closes without ever being dispatched is recorded against the name it asked for (if the server
- * serves it) or the bounded "other" series.
+ * Follows one server stream for metrics and its span. Metric labels are only known once the server
+ * has looked the method up ({@link #serverCallStarted}); messages seen before that are held and
+ * replayed, and a stream that closes without ever being dispatched is recorded against the name
+ * it asked for (if the server serves it) or the bounded "other" series and span name.
  */
-final class ServerCallMetricsTracer extends ServerStreamTracer {
+final class ServerCallTracer extends ServerStreamTracer {
 
-  private final ServerMetricsTracerFactory factory;
+  private final ServerTracerFactory factory;
   private final String fullMethodName;
   private final long startNanos;
+  private final RpcSpan span;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private volatile CallMetrics metrics;
@@ -23,20 +29,37 @@ final class ServerCallMetricsTracer extends ServerStreamTracer {
   private int pendingReceived;
   private int pendingSent;
 
-  ServerCallMetricsTracer(
-      ServerMetricsTracerFactory factory, String fullMethodName, long startNanos) {
+  ServerCallTracer(
+      ServerTracerFactory factory, String fullMethodName, long startNanos, RpcSpan span) {
     this.factory = factory;
     this.fullMethodName = fullMethodName;
     this.startNanos = startNanos;
+    this.span = span;
+  }
+
+  @Override
+  public Context filterContext(Context context) {
+    return span == RpcSpan.NOOP ? context : context.withValue(TracingContext.SPAN, span);
   }
 
   @Override
   public void serverCallStarted(ServerCallInfo<?, ?> callInfo) {
     resolve(factory.resolved(callInfo.getMethodDescriptor()));
+    if (span != RpcSpan.NOOP) {
+      span.updateMethod(callInfo.getMethodDescriptor().getFullMethodName());
+      SocketAddress remote = callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      if (remote instanceof InetSocketAddress) {
+        InetSocketAddress peer = (InetSocketAddress) remote;
+        String address =
+            peer.getAddress() != null ? peer.getAddress().getHostAddress() : peer.getHostString();
+        span.setPeer(address, peer.getPort());
+      }
+    }
   }
 
   @Override
   public void inboundMessage(int seqNo) {
+    span.messageReceived();
     CallMetrics m = metrics;
     if (m == null) {
       synchronized (this) {
@@ -52,6 +75,7 @@ final class ServerCallMetricsTracer extends ServerStreamTracer {
 
   @Override
   public void outboundMessage(int seqNo) {
+    span.messageSent();
     CallMetrics m = metrics;
     if (m == null) {
       synchronized (this) {
@@ -74,8 +98,13 @@ final class ServerCallMetricsTracer extends ServerStreamTracer {
     CallMetrics m = metrics;
     if (m == null) {
       m = resolve(factory.unresolved(fullMethodName));
+      if (!factory.isKnown(fullMethodName)) {
+        // A name the client made up must not become a span name either.
+        span.updateMethod(ServerTracerFactory.UNRESOLVED_METHOD);
+      }
     }
-    m.finished(status.getCode().value(), duration);
+    span.end(status.getCode().value(), status.getDescription(), status.getCause());
+    m.finished(status.getCode().value(), duration, span.sampledTraceId(), span.sampledSpanId());
   }
 
   private synchronized CallMetrics resolve(CallMetrics resolved) {

@@ -2,6 +2,8 @@ package dev.grpcobs.instrumentation;
 
 import dev.grpcobs.bridge.CallMetrics;
 import dev.grpcobs.bridge.RpcMetrics;
+import dev.grpcobs.bridge.RpcTracing;
+import dev.grpcobs.bridge.RpcTracing.RpcSpan;
 import dev.grpcobs.bridge.Telemetry;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -10,11 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Server metrics come from a stream tracer rather than an interceptor: the transport creates a
- * tracer for every stream, so calls rejected before any handler runs (unknown method, message too
- * large, bad compression) are counted too.
+ * Server metrics and spans come from a stream tracer rather than an interceptor: the transport
+ * creates a tracer for every stream, so calls rejected before any handler runs (unknown method,
+ * message too large, bad compression) are counted too, and the tracer sees the request headers
+ * before the call's gRPC context is made, which is where the span is put for the handler.
  */
-final class ServerMetricsTracerFactory extends ServerStreamTracer.Factory {
+final class ServerTracerFactory extends ServerStreamTracer.Factory {
+
+  static final String UNRESOLVED_METHOD = RpcMetrics.OTHER + "/" + RpcMetrics.OTHER;
 
   private final MethodMetricsCache byDescriptor = new MethodMetricsCache(true);
   /** Methods this server has dispatched, for calls that close before their method is resolved. */
@@ -23,8 +28,18 @@ final class ServerMetricsTracerFactory extends ServerStreamTracer.Factory {
   private volatile CallMetrics unknownMethod;
 
   @Override
-  public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
-    return new ServerCallMetricsTracer(this, fullMethodName, System.nanoTime());
+  public ServerStreamTracer newServerStreamTracer(String fullMethodName, final Metadata headers) {
+    long startNanos = System.nanoTime();
+    RpcTracing tracing = Telemetry.tracing();
+    RpcSpan span =
+        tracing.traces(fullMethodName)
+            ? tracing.startServerSpan(fullMethodName, name -> header(headers, name))
+            : RpcSpan.NOOP;
+    return new ServerCallTracer(this, fullMethodName, startNanos, span);
+  }
+
+  private static String header(Metadata headers, String name) {
+    return headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
   }
 
   CallMetrics resolved(MethodDescriptor<?, ?> method) {
@@ -52,5 +67,9 @@ final class ServerMetricsTracerFactory extends ServerStreamTracer.Factory {
       unknownMethod = other;
     }
     return other;
+  }
+
+  boolean isKnown(String fullMethodName) {
+    return knownByName.containsKey(fullMethodName);
   }
 }

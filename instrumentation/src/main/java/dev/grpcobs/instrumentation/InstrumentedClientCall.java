@@ -1,6 +1,7 @@
 package dev.grpcobs.instrumentation;
 
 import dev.grpcobs.bridge.CallMetrics;
+import dev.grpcobs.bridge.RpcTracing.RpcSpan;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ForwardingClientCallListener;
@@ -10,29 +11,39 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Records one client call: started when the application starts it, a message each time one is
- * sent or delivered, and handled exactly once when it closes. The application's own exceptions
- * pass through unchanged.
+ * sent or delivered, and finished exactly once when it closes; its span carries the trace to the
+ * server in the request headers. The application's own exceptions pass through unchanged.
  */
-final class ClientCallMetrics<ReqT, RespT>
+final class InstrumentedClientCall<ReqT, RespT>
     extends ForwardingClientCall.SimpleForwardingClientCall<ReqT, RespT> {
 
   private final CallMetrics metrics;
+  private final RpcSpan span;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile long startNanos;
   private volatile boolean started;
 
-  ClientCallMetrics(ClientCall<ReqT, RespT> delegate, CallMetrics metrics) {
+  InstrumentedClientCall(ClientCall<ReqT, RespT> delegate, CallMetrics metrics, RpcSpan span) {
     super(delegate);
     this.metrics = metrics;
+    this.span = span;
   }
 
   @Override
-  public void start(Listener<RespT> responseListener, Metadata headers) {
+  public void start(Listener<RespT> responseListener, final Metadata headers) {
     startNanos = System.nanoTime();
     started = true;
     metrics.started();
+    if (span != RpcSpan.NOOP) {
+      span.inject(
+          (name, value) -> {
+            Metadata.Key<String> key = Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+            headers.removeAll(key);
+            headers.put(key, value);
+          });
+    }
     try {
-      super.start(new MetricsListener(responseListener), headers);
+      super.start(new ObservingListener(responseListener), headers);
     } catch (RuntimeException | Error e) {
       // The call never got going; it will not be closed through the listener.
       finish(Status.fromThrowable(e));
@@ -44,24 +55,38 @@ final class ClientCallMetrics<ReqT, RespT>
   public void sendMessage(ReqT message) {
     super.sendMessage(message);
     metrics.messageSent();
+    span.messageSent();
+  }
+
+  @Override
+  public void cancel(String message, Throwable cause) {
+    if (!started) {
+      // Cancelled before start: no listener will ever hear of it, so the span ends here.
+      span.end(Status.Code.CANCELLED.value(), message, cause);
+    }
+    super.cancel(message, cause);
   }
 
   void finish(Status status) {
     if (started && finished.compareAndSet(false, true)) {
-      metrics.finished(status.getCode().value(), System.nanoTime() - startNanos);
+      int code = status.getCode().value();
+      span.end(code, status.getDescription(), status.getCause());
+      metrics.finished(
+          code, System.nanoTime() - startNanos, span.sampledTraceId(), span.sampledSpanId());
     }
   }
 
-  private final class MetricsListener
+  private final class ObservingListener
       extends ForwardingClientCallListener.SimpleForwardingClientCallListener<RespT> {
 
-    MetricsListener(Listener<RespT> delegate) {
+    ObservingListener(ClientCall.Listener<RespT> delegate) {
       super(delegate);
     }
 
     @Override
     public void onMessage(RespT message) {
       metrics.messageReceived();
+      span.messageReceived();
       super.onMessage(message);
     }
 
