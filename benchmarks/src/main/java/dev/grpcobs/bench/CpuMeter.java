@@ -1,0 +1,146 @@
+package dev.grpcobs.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/**
+ * CPU time of the load generator (this JVM), of the server JVMs and of the whole machine, from Linux's
+ * /proc. On a small machine the three share the cores, so this shows whether a phase was limited by the
+ * servers or by the generator, and gives the servers' CPU cost per call, which sharing does not distort.
+ * Elsewhere every figure is unknown (NaN).
+ */
+final class CpuMeter {
+
+    // /proc reports CPU time in USER_HZ ticks, which Linux fixes at 100 per second on mainstream platforms.
+    private static final long NANOS_PER_TICK = 10_000_000L;
+    // Fields 14 and 15 of /proc/PID/stat, counted after the ") " that ends the command name (field 2).
+    private static final int UTIME_AFTER_NAME = 11;
+    private static final int STIME_AFTER_NAME = 12;
+
+    private CpuMeter() {
+    }
+
+    static Sample sample(List<Long> serverPids) {
+        long wall = System.nanoTime();
+        try {
+            long self = processCpuNanos("self");
+            long servers = 0;
+            for (long pid : serverPids) {
+                servers += processCpuNanos(Long.toString(pid));
+            }
+            long[] machine = machineTicks();
+            return new Sample(wall, self, servers, machine[0], machine[1]);
+        } catch (IOException | RuntimeException e) {
+            return new Sample(wall, -1, -1, -1, -1);
+        }
+    }
+
+    private static long processCpuNanos(String pid) throws IOException {
+        String stat = read(Paths.get("/proc", pid, "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        long ticks = Long.parseLong(fields[UTIME_AFTER_NAME]) + Long.parseLong(fields[STIME_AFTER_NAME]);
+        return ticks * NANOS_PER_TICK;
+    }
+
+    /** {busy, total} ticks of all cores: the first line of /proc/stat, idle and iowait counting as not busy. */
+    private static long[] machineTicks() throws IOException {
+        String first = read(Paths.get("/proc/stat")).split("\n", 2)[0];
+        String[] fields = first.trim().split("\\s+");
+        long total = 0;
+        // Guest time (fields 9 and 10) is already included in user and nice time.
+        for (int i = 1; i < Math.min(fields.length, 9); i++) {
+            total += Long.parseLong(fields[i]);
+        }
+        long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+        return new long[] {total - idle, total};
+    }
+
+    private static String read(Path path) throws IOException {
+        return new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+    }
+
+    /** CPU counters at one moment; negative when unknown. */
+    static final class Sample {
+
+        private final long wallNanos;
+        private final long selfCpuNanos;
+        private final long serversCpuNanos;
+        private final long machineBusyTicks;
+        private final long machineTotalTicks;
+
+        private Sample(long wallNanos, long selfCpuNanos, long serversCpuNanos, long machineBusyTicks,
+                long machineTotalTicks) {
+            this.wallNanos = wallNanos;
+            this.selfCpuNanos = selfCpuNanos;
+            this.serversCpuNanos = serversCpuNanos;
+            this.machineBusyTicks = machineBusyTicks;
+            this.machineTotalTicks = machineTotalTicks;
+        }
+
+        /** What was used between {@code earlier} and this sample. */
+        Usage since(Sample earlier) {
+            if (selfCpuNanos < 0 || earlier.selfCpuNanos < 0) {
+                return Usage.UNKNOWN;
+            }
+            double wall = wallNanos - earlier.wallNanos;
+            long self = selfCpuNanos - earlier.selfCpuNanos;
+            long servers = serversCpuNanos - earlier.serversCpuNanos;
+            long busyTicks = machineBusyTicks - earlier.machineBusyTicks;
+            long totalTicks = machineTotalTicks - earlier.machineTotalTicks;
+            return new Usage(self / wall, servers, servers / wall,
+                    (busyTicks * NANOS_PER_TICK - self - servers) / wall,
+                    totalTicks <= 0 ? Double.NaN : busyTicks / (double) totalTicks);
+        }
+    }
+
+    /** CPU used over an interval: cores are CPU seconds per wall-clock second. */
+    static final class Usage {
+
+        static final Usage UNKNOWN = new Usage(Double.NaN, -1, Double.NaN, Double.NaN, Double.NaN);
+
+        private final double loadGeneratorCores;
+        private final long serverCpuNanos;
+        private final double serverCores;
+        private final double otherCores;
+        private final double machineBusyFraction;
+
+        private Usage(double loadGeneratorCores, long serverCpuNanos, double serverCores, double otherCores,
+                double machineBusyFraction) {
+            this.loadGeneratorCores = loadGeneratorCores;
+            this.serverCpuNanos = serverCpuNanos;
+            this.serverCores = serverCores;
+            this.otherCores = otherCores;
+            this.machineBusyFraction = machineBusyFraction;
+        }
+
+        double loadGeneratorCores() {
+            return loadGeneratorCores;
+        }
+
+        double serverCores() {
+            return serverCores;
+        }
+
+        /** Server CPU time per call in microseconds, or NaN. */
+        double serverMicrosPerCall(long calls) {
+            return serverCpuNanos < 0 || calls == 0 ? Double.NaN : serverCpuNanos / 1000.0 / calls;
+        }
+
+        /**
+         * Cores used by neither the load generator nor the servers: the kernel's share of the traffic plus any
+         * other process. Clearly above zero means the machine was not quiet and the numbers are suspect.
+         */
+        double otherCores() {
+            return otherCores;
+        }
+
+        /** Share of all cores' time that was busy, 0 to 1. */
+        double machineBusyFraction() {
+            return machineBusyFraction;
+        }
+    }
+}

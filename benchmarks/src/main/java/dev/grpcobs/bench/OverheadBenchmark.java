@@ -1,0 +1,208 @@
+package dev.grpcobs.bench;
+
+import dev.grpcobs.demo.load.LoadConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Measures what the agent costs a gRPC application: the demo shop runs without the agent and with each agent
+ * variant, under the same load, in interleaved rounds, and the medians are compared with the baseline.
+ *
+ * <p>Per variant and round: fresh server JVMs, a discarded closed-loop warm-up, a closed-loop throughput
+ * phase, and an open-loop latency phase at one fixed rate for all variants, so latencies are compared at
+ * equal load rather than at whatever load each variant could sustain.
+ */
+public final class OverheadBenchmark {
+
+    private static final long QUIET_CHECK_MILLIS = 3_000;
+
+    // The open loop may have more calls in flight than the closed loop, so that a latency spike makes the
+    // generator wait for the calls rather than silently skip ticks and hide the spike.
+    private static final int OPEN_LOOP_CONCURRENCY_FACTOR = 4;
+
+    private final BenchOptions options;
+    private final List<Measurement> measurements = new ArrayList<>();
+    private double latencyRate = Double.NaN;
+
+    private OverheadBenchmark(BenchOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.println(BenchOptions.USAGE);
+            return;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        startWatchdog(options.timeLimit());
+        try {
+            new OverheadBenchmark(options).run();
+            System.exit(0);
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            System.err.println("[bench] failed: " + e.getMessage());
+            System.exit(1);
+        } catch (Exception e) {
+            System.err.println("[bench] failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private void run() throws IOException, InterruptedException {
+        requireFile(options.agentJar(), "agent jar");
+        requireFile(options.demoJar(), "demo shop jar");
+        MachineInfo machine = MachineInfo.collect(options.java());
+        double busyBefore = coresBusyBeforeStart();
+        log("before the start, the machine had %s cores busy", Format.number(busyBefore, 2));
+        log("%s; %s; variants %s; at most %d s", machine.describeMachine(), options.describe(), names(),
+                options.timeLimit().getSeconds());
+        warmUpLoadGenerator();
+        for (int round = 1; round <= options.rounds(); round++) {
+            for (Variant variant : order(round)) {
+                Measurement m = measure(variant, round);
+                measurements.add(m);
+                System.out.println(m.line(options.rounds()));
+                System.out.flush();
+            }
+        }
+        SummaryReport report = new SummaryReport(options, machine, busyBefore, latencyRate, measurements);
+        System.out.println();
+        System.out.print(report.plain());
+        System.out.flush();
+        if (options.markdown() != null) {
+            Files.write(options.markdown(), report.markdown().getBytes(StandardCharsets.UTF_8));
+            log("wrote %s", options.markdown().toAbsolutePath());
+        }
+    }
+
+    /**
+     * The variants of a round, rotated by one each round so none always runs first (on a warmer or cooler
+     * machine). Round 1 starts with the baseline, whose throughput sets the fixed latency-phase rate.
+     */
+    private List<Variant> order(int round) {
+        List<Variant> order = new ArrayList<>(options.variants());
+        Collections.rotate(order, -((round - 1) % order.size()));
+        return order;
+    }
+
+    /** Cores busy with something else just before the run: anything clearly above zero disturbs the numbers. */
+    private static double coresBusyBeforeStart() throws InterruptedException {
+        CpuMeter.Sample start = CpuMeter.sample(Collections.<Long>emptyList());
+        Thread.sleep(QUIET_CHECK_MILLIS);
+        return CpuMeter.sample(Collections.<Long>emptyList()).since(start).otherCores();
+    }
+
+    /**
+     * Runs the load generator once against a throw-away baseline shop, so that its own JIT warm-up does not
+     * fall into the first variant's phases and favour every variant that runs later.
+     */
+    private void warmUpLoadGenerator() throws IOException, InterruptedException {
+        log("warming up the load generator for %d s", options.warmup().getSeconds());
+        try (ShopUnderTest shop = ShopUnderTest.start(options, Variant.baseline())) {
+            Phase.run(shop, closedLoop(options.warmup()));
+        }
+    }
+
+    private Measurement measure(Variant variant, int round) throws IOException, InterruptedException {
+        log("round %d/%d: %s: starting servers", round, options.rounds(), variant.name());
+        try (ShopUnderTest shop = ShopUnderTest.start(options, variant)) {
+            log("round %d/%d: %s: warm-up %d s", round, options.rounds(), variant.name(),
+                    options.warmup().getSeconds());
+            Phase.run(shop, closedLoop(options.warmup()));
+            log("round %d/%d: %s: throughput %d s", round, options.rounds(), variant.name(),
+                    options.measure().getSeconds());
+            Phase throughput = Phase.run(shop, closedLoop(options.measure()));
+            if (Double.isNaN(latencyRate)) {
+                requireBaselineFirst(variant);
+                latencyRate = options.latencyLoadFraction() * throughput.load().throughput();
+            }
+            log("round %d/%d: %s: latency at %.1f calls/s, %d s", round, options.rounds(), variant.name(),
+                    latencyRate, options.measure().getSeconds());
+            Phase latency = Phase.run(shop, openLoop(latencyRate, options.measure()));
+            if (!variant.isBaseline()) {
+                for (ServerProcess server : shop.servers()) {
+                    MetricsProbe.requireMetric(server.name(), server.metricsUrl(), MetricsProbe.HANDLED_METRIC);
+                }
+            }
+            return new Measurement(variant, round, throughput, latency);
+        }
+    }
+
+    private LoadConfig closedLoop(Duration duration) {
+        return LoadConfig.builder()
+                .rps(0)
+                .concurrency(options.concurrency())
+                .duration(duration)
+                .mix(options.mix())
+                .build();
+    }
+
+    private LoadConfig openLoop(double rate, Duration duration) {
+        return LoadConfig.builder()
+                .rps(rate)
+                .concurrency(options.concurrency() * OPEN_LOOP_CONCURRENCY_FACTOR)
+                .duration(duration)
+                .mix(options.mix())
+                .build();
+    }
+
+    private static void requireBaselineFirst(Variant variant) {
+        if (!variant.isBaseline()) {
+            throw new IllegalStateException("the baseline must run first to set the latency-phase rate");
+        }
+    }
+
+    private String names() {
+        List<String> names = new ArrayList<>();
+        for (Variant variant : options.variants()) {
+            names.add(variant.name());
+        }
+        return String.join(", ", names);
+    }
+
+    private static void requireFile(Path path, String what) {
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(what + " not found: " + path
+                    + " (build it first, or run from the repository root, or pass its path)");
+        }
+    }
+
+    /**
+     * Ends the run, and with it the server JVMs (see {@link ChildProcesses}), if it takes far longer than
+     * planned, e.g. because a server hangs.
+     */
+    private static void startWatchdog(Duration limit) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(limit.toMillis());
+                System.err.println("[bench] time limit of " + limit.getSeconds() + " s exceeded; stopping");
+                System.exit(3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    /** Progress goes to stderr, results to stdout. */
+    private static void log(String format, Object... args) {
+        System.err.println("[bench] " + String.format(Locale.ROOT, format, args));
+    }
+}
