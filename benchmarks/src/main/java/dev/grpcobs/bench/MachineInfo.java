@@ -7,23 +7,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Collections;
 import java.util.concurrent.TimeUnit;
 
 /** Facts about the machine and the JVMs, without which benchmark numbers cannot be compared. */
 final class MachineInfo {
+
+    private static final long QUIET_CHECK_MILLIS = 3_000;
 
     private final int cores;
     private final String os;
     private final String cpuModel;
     private final String benchmarkJava;
     private final String serverJava;
+    private final double coresBusyAtStart;
 
-    private MachineInfo(int cores, String os, String cpuModel, String benchmarkJava, String serverJava) {
+    private MachineInfo(int cores, String os, String cpuModel, String benchmarkJava, String serverJava,
+            double coresBusyAtStart) {
         this.cores = cores;
         this.os = os;
         this.cpuModel = cpuModel;
         this.benchmarkJava = benchmarkJava;
         this.serverJava = serverJava;
+        this.coresBusyAtStart = coresBusyAtStart;
     }
 
     static MachineInfo collect(Path serverJava) throws InterruptedException {
@@ -33,7 +39,8 @@ final class MachineInfo {
                         + System.getProperty("os.arch"),
                 cpuModel(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                javaVersion(serverJava));
+                javaVersion(serverJava),
+                coresBusyElsewhere());
     }
 
     int cores() {
@@ -41,7 +48,8 @@ final class MachineInfo {
     }
 
     String describeMachine() {
-        return cores + " cores (" + cpuModel + "), " + os;
+        return cores + " cores (" + cpuModel + "), " + os + "; " + Format.number(coresBusyAtStart, 2)
+                + " cores busy with other work at the start";
     }
 
     String benchmarkJava() {
@@ -50,6 +58,13 @@ final class MachineInfo {
 
     String serverJava() {
         return serverJava;
+    }
+
+    /** Cores busy with something else for a few seconds: anything clearly above zero disturbs the numbers. */
+    private static double coresBusyElsewhere() throws InterruptedException {
+        CpuMeter.Sample start = CpuMeter.sample(Collections.<Long>emptyList());
+        Thread.sleep(QUIET_CHECK_MILLIS);
+        return CpuMeter.sample(Collections.<Long>emptyList()).since(start).otherCores();
     }
 
     private static String cpuModel() {

@@ -9,16 +9,23 @@ final class Measurement {
     private final int round;
     private final Phase throughput;
     private final Phase latency;
+    private final String agentBanner;
 
-    Measurement(Variant variant, int round, Phase throughput, Phase latency) {
+    Measurement(Variant variant, int round, Phase throughput, Phase latency, String agentBanner) {
         this.variant = variant;
         this.round = round;
         this.throughput = throughput;
         this.latency = latency;
+        this.agentBanner = agentBanner;
     }
 
     Variant variant() {
         return variant;
+    }
+
+    /** How the agent said it attached, or null for the baseline. */
+    String agentBanner() {
+        return agentBanner;
     }
 
     /** Calls per second of the closed-loop phase. */

@@ -4,7 +4,6 @@ import dev.grpcobs.demo.load.LoadConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,14 +21,13 @@ import java.util.Locale;
  */
 public final class OverheadBenchmark {
 
-    private static final long QUIET_CHECK_MILLIS = 3_000;
-
     // The open loop may have more calls in flight than the closed loop, so that a latency spike makes the
     // generator wait for the calls rather than silently skip ticks and hide the spike.
     private static final int OPEN_LOOP_CONCURRENCY_FACTOR = 4;
 
     private final BenchOptions options;
     private final List<Measurement> measurements = new ArrayList<>();
+    private ServerJars jars;
     private double latencyRate = Double.NaN;
 
     private OverheadBenchmark(BenchOptions options) {
@@ -65,11 +63,8 @@ public final class OverheadBenchmark {
     }
 
     private void run() throws IOException, InterruptedException {
-        requireFile(options.agentJar(), "agent jar");
-        requireFile(options.demoJar(), "demo shop jar");
+        jars = ServerJars.snapshot(options.agentJar(), options.demoJar());
         MachineInfo machine = MachineInfo.collect(options.java());
-        double busyBefore = coresBusyBeforeStart();
-        log("before the start, the machine had %s cores busy", Format.number(busyBefore, 2));
         log("%s; %s; variants %s; at most %d s", machine.describeMachine(), options.describe(), names(),
                 options.timeLimit().getSeconds());
         warmUpLoadGenerator();
@@ -81,7 +76,7 @@ public final class OverheadBenchmark {
                 System.out.flush();
             }
         }
-        SummaryReport report = new SummaryReport(options, machine, busyBefore, latencyRate, measurements);
+        SummaryReport report = new SummaryReport(options, machine, jars, latencyRate, measurements);
         System.out.println();
         System.out.print(report.plain());
         System.out.flush();
@@ -101,27 +96,20 @@ public final class OverheadBenchmark {
         return order;
     }
 
-    /** Cores busy with something else just before the run: anything clearly above zero disturbs the numbers. */
-    private static double coresBusyBeforeStart() throws InterruptedException {
-        CpuMeter.Sample start = CpuMeter.sample(Collections.<Long>emptyList());
-        Thread.sleep(QUIET_CHECK_MILLIS);
-        return CpuMeter.sample(Collections.<Long>emptyList()).since(start).otherCores();
-    }
-
     /**
      * Runs the load generator once against a throw-away baseline shop, so that its own JIT warm-up does not
      * fall into the first variant's phases and favour every variant that runs later.
      */
     private void warmUpLoadGenerator() throws IOException, InterruptedException {
         log("warming up the load generator for %d s", options.warmup().getSeconds());
-        try (ShopUnderTest shop = ShopUnderTest.start(options, Variant.baseline())) {
+        try (ShopUnderTest shop = ShopUnderTest.start(options.java(), jars, Variant.baseline())) {
             Phase.run(shop, closedLoop(options.warmup()));
         }
     }
 
     private Measurement measure(Variant variant, int round) throws IOException, InterruptedException {
         log("round %d/%d: %s: starting servers", round, options.rounds(), variant.name());
-        try (ShopUnderTest shop = ShopUnderTest.start(options, variant)) {
+        try (ShopUnderTest shop = ShopUnderTest.start(options.java(), jars, variant)) {
             log("round %d/%d: %s: warm-up %d s", round, options.rounds(), variant.name(),
                     options.warmup().getSeconds());
             Phase.run(shop, closedLoop(options.warmup()));
@@ -140,7 +128,7 @@ public final class OverheadBenchmark {
                     MetricsProbe.requireMetric(server.name(), server.metricsUrl(), MetricsProbe.HANDLED_METRIC);
                 }
             }
-            return new Measurement(variant, round, throughput, latency);
+            return new Measurement(variant, round, throughput, latency, shop.agentBanner());
         }
     }
 
@@ -174,13 +162,6 @@ public final class OverheadBenchmark {
             names.add(variant.name());
         }
         return String.join(", ", names);
-    }
-
-    private static void requireFile(Path path, String what) {
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException(what + " not found: " + path
-                    + " (build it first, or run from the repository root, or pass its path)");
-        }
     }
 
     /**

@@ -24,6 +24,7 @@ final class ServerProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on (\\d+)");
     private static final Pattern METRICS = Pattern.compile("metrics at (http://\\S+/metrics)");
+    private static final Pattern AGENT_BANNER = Pattern.compile("\\[grpc-observability-agent\\] (.* attached.*)");
     private static final int KEPT_LINES = 30;
     private static final long STOP_GRACE_SECONDS = 20;
 
@@ -32,6 +33,7 @@ final class ServerProcess implements AutoCloseable {
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final CompletableFuture<String> metricsUrl = new CompletableFuture<>();
     private final Deque<String> recentOutput = new ArrayDeque<>();
+    private volatile String agentBanner;
 
     private ServerProcess(String name, Process process) {
         this.name = name;
@@ -57,8 +59,9 @@ final class ServerProcess implements AutoCloseable {
             }
             return server;
         } catch (IOException e) {
+            String exit = process.isAlive() ? "" : " (exit code " + process.exitValue() + ")";
             server.close();
-            throw new IOException(name + " did not start: " + e.getMessage() + "; its last output:"
+            throw new IOException(name + " did not start: " + e.getMessage() + exit + "; its last output:"
                     + server.recentOutput(), e);
         }
     }
@@ -74,6 +77,11 @@ final class ServerProcess implements AutoCloseable {
     /** The agent's metrics address; only for servers started with the agent. */
     String metricsUrl() {
         return metricsUrl.join();
+    }
+
+    /** The agent's line saying how it attached (what it instruments and exports), or null. */
+    String agentBanner() {
+        return agentBanner;
     }
 
     /** The operating system's id of the process, or -1 if this Java cannot tell. */
@@ -136,6 +144,10 @@ final class ServerProcess implements AutoCloseable {
         Matcher listening = LISTENING.matcher(line);
         if (listening.find()) {
             port.complete(Integer.parseInt(listening.group(1)));
+        }
+        Matcher banner = AGENT_BANNER.matcher(line);
+        if (banner.find()) {
+            agentBanner = banner.group(1);
         }
         Matcher metrics = METRICS.matcher(line);
         if (metrics.find()) {

@@ -25,18 +25,25 @@ final class ShopUnderTest implements AutoCloseable {
         this.orders = orders;
     }
 
-    static ShopUnderTest start(BenchOptions options, Variant variant) throws IOException, InterruptedException {
+    static ShopUnderTest start(Path java, ServerJars jars, Variant variant)
+            throws IOException, InterruptedException {
         ServerProcess inventory = ServerProcess.start("inventory",
-                command(options, variant, "inventory", "--port", "0"), !variant.isBaseline(), START_TIMEOUT);
+                command(java, jars, variant, "inventory", "--port", "0"), !variant.isBaseline(), START_TIMEOUT);
         try {
+            String inventoryTarget = "127.0.0.1:" + inventory.port();
             ServerProcess orders = ServerProcess.start("orders",
-                    command(options, variant, "orders", "--port", "0", "--inventory", "127.0.0.1:" + inventory.port()),
+                    command(java, jars, variant, "orders", "--port", "0", "--inventory", inventoryTarget),
                     !variant.isBaseline(), START_TIMEOUT);
             return new ShopUnderTest(inventory, orders);
         } catch (IOException | RuntimeException e) {
             inventory.close();
             throw e;
         }
+    }
+
+    /** What the agent printed when it attached in the Orders server, or null without the agent. */
+    String agentBanner() {
+        return orders.agentBanner();
     }
 
     /** Where the load goes. */
@@ -66,15 +73,15 @@ final class ShopUnderTest implements AutoCloseable {
         }
     }
 
-    private static List<String> command(BenchOptions options, Variant variant, String... demoArgs) {
+    private static List<String> command(Path java, ServerJars jars, Variant variant, String... demoArgs) {
         List<String> command = new ArrayList<>();
-        command.add(options.java().toString());
+        command.add(java.toString());
         command.addAll(JVM_FLAGS);
         if (!variant.isBaseline()) {
-            command.add(variant.javaagentOption(options.agentJar(), demoArgs[0]));
+            command.add(variant.javaagentOption(jars.agentJar(), demoArgs[0]));
         }
         command.add("-jar");
-        command.add(options.demoJar().toString());
+        command.add(jars.demoJar().toString());
         command.addAll(Arrays.asList(demoArgs));
         return command;
     }

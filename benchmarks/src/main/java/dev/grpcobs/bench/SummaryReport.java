@@ -22,15 +22,15 @@ final class SummaryReport {
 
     private final BenchOptions options;
     private final MachineInfo machine;
-    private final double coresBusyBefore;
+    private final ServerJars jars;
     private final double latencyRate;
     private final Map<Variant, List<Measurement>> byVariant = new LinkedHashMap<>();
 
-    SummaryReport(BenchOptions options, MachineInfo machine, double coresBusyBefore, double latencyRate,
+    SummaryReport(BenchOptions options, MachineInfo machine, ServerJars jars, double latencyRate,
             List<Measurement> measurements) {
         this.options = options;
         this.machine = machine;
-        this.coresBusyBefore = coresBusyBefore;
+        this.jars = jars;
         this.latencyRate = latencyRate;
         for (Variant variant : options.variants()) {
             byVariant.put(variant, new ArrayList<Measurement>());
@@ -73,8 +73,7 @@ final class SummaryReport {
 
     private List<String[]> facts() {
         List<String[]> facts = new ArrayList<>();
-        facts.add(new String[] {"machine", machine.describeMachine() + "; "
-                + Format.number(coresBusyBefore, 2) + " cores busy just before the start"});
+        facts.add(new String[] {"machine", machine.describeMachine()});
         facts.add(new String[] {"benchmark java", machine.benchmarkJava()});
         facts.add(new String[] {"server java", machine.serverJava()});
         facts.add(new String[] {"server JVMs", String.join(" ", ShopUnderTest.JVM_FLAGS)
@@ -88,10 +87,14 @@ final class SummaryReport {
                 "open loop at %.1f calls/s (%.0f%% of round 1's %s throughput) for every variant, %d s",
                 latencyRate, options.latencyLoadFraction() * 100, Variant.BASELINE_NAME,
                 options.measure().getSeconds())});
+        facts.add(new String[] {"agent jar", jars.describeAgent()});
         for (Variant variant : options.variants()) {
             facts.add(new String[] {"variant " + variant.name(), variant.describe()});
+            String banner = agentBanner(variant);
+            if (banner != null) {
+                facts.add(new String[] {"agent in " + variant.name(), banner});
+            }
         }
-        facts.add(new String[] {"agent jar", options.agentJar().toString()});
         return facts;
     }
 
@@ -166,6 +169,16 @@ final class SummaryReport {
         lines.add("unexpected errors = failures other than the demo's deliberate NOT_FOUND, INVALID_ARGUMENT and"
                 + " FAILED_PRECONDITION, plus fixed-rate calls skipped because too many were in flight.");
         return lines;
+    }
+
+    /** The agent's start-up line in the variant's first round, which shows what it really switched on. */
+    private String agentBanner(Variant variant) {
+        for (Measurement m : byVariant.get(variant)) {
+            if (m.agentBanner() != null) {
+                return m.agentBanner();
+            }
+        }
+        return null;
     }
 
     private Medians medians(Variant variant) {
