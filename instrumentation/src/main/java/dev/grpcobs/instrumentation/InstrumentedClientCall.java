@@ -37,7 +37,7 @@ final class InstrumentedClientCall<ReqT, RespT>
     if (span != RpcSpan.NOOP) {
       span.inject(
           (name, value) -> {
-            Metadata.Key<String> key = Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+            Metadata.Key<String> key = AsciiHeaderKeys.of(name);
             headers.removeAll(key);
             headers.put(key, value);
           });

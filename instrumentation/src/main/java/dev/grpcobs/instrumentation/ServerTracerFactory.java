@@ -39,7 +39,7 @@ final class ServerTracerFactory extends ServerStreamTracer.Factory {
   }
 
   private static String header(Metadata headers, String name) {
-    return headers.get(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER));
+    return headers.get(AsciiHeaderKeys.of(name));
   }
 
   CallMetrics resolved(MethodDescriptor<?, ?> method) {
