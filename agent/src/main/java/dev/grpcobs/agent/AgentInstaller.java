@@ -10,6 +10,7 @@ import dev.grpcobs.bridge.ServerHealth;
 import dev.grpcobs.bridge.ServerHooks;
 import dev.grpcobs.bridge.Telemetry;
 import dev.grpcobs.exporter.health.HealthMetrics;
+import dev.grpcobs.exporter.logs.RequestLog;
 import dev.grpcobs.exporter.tracing.OtelTracing;
 import java.lang.instrument.Instrumentation;
 
@@ -19,6 +20,11 @@ import java.lang.instrument.Instrumentation;
  * off on its own with one line on stderr; the application always starts.
  */
 public final class AgentInstaller {
+
+  /** The application's MDC keys, the same as the OpenTelemetry Java agent's. */
+  static final String MDC_TRACE_ID = "trace_id";
+  static final String MDC_SPAN_ID = "span_id";
+  static final String MDC_TRACE_FLAGS = "trace_flags";
 
   private AgentInstaller() {}
 
@@ -36,15 +42,16 @@ public final class AgentInstaller {
     boolean metrics = config.bool(ConfigKey.METRICS_ENABLED);
     boolean health = config.bool(ConfigKey.HEALTH_ENABLED);
     boolean traces = config.bool(ConfigKey.TRACES_ENABLED);
+    boolean logs = config.bool(ConfigKey.LOGS_ENABLED);
     int drainSeconds = config.integer(ConfigKey.HEALTH_DRAIN_SECONDS, 0, 3600);
     boolean servers = config.bool(ConfigKey.INSTRUMENTATION_SERVER_ENABLED);
     boolean channels = config.bool(ConfigKey.INSTRUMENTATION_CLIENT_ENABLED);
-    if (!metrics && !health && !traces) {
+    if (!metrics && !health && !traces && !logs) {
       report(config);
       AgentLog.info(AgentVersion.get() + " attached with every signal switched off; gRPC is left alone");
       return;
     }
-    ExporterSetup exporters = ExporterSetup.start(config, metrics, health, traces);
+    ExporterSetup exporters = ExporterSetup.start(config, metrics, health, traces, logs);
     report(config);
     Telemetry.setMetrics(exporters.rpcMetrics());
     OtelTracing tracing = exporters.tracing();
@@ -52,6 +59,15 @@ public final class AgentInstaller {
       Telemetry.setTracing(tracing);
       // Spans still queued when the JVM stops are worth a short wait, never a long one.
       Runtime.getRuntime().addShutdownHook(new Thread(tracing::shutdown, "grpcobs-traces-flush"));
+    }
+    RequestLog requestLog = exporters.requestLog();
+    if (requestLog != null) {
+      Telemetry.setLogging(requestLog);
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> requestLog.shutdown(2000), "grpcobs-logs-flush"));
+    }
+    if (tracing != null && config.bool(ConfigKey.LOGS_MDC_ENABLED)) {
+      Telemetry.setLogCorrelationKeys(MDC_TRACE_ID, MDC_SPAN_ID, MDC_TRACE_FLAGS);
     }
     if (health && servers) {
       startHealth(exporters.healthMetrics(), drainSeconds);
@@ -64,7 +80,8 @@ public final class AgentInstaller {
     AgentLog.info(
         AgentVersion.get() + " attached" + (lateAttach ? " to a running JVM" : "")
             + ": service.name=" + config.serviceName() + ", " + exporters.describeEndpoint()
-            + (tracing != null ? ", " + tracing.describe() : ""));
+            + (tracing != null ? ", " + tracing.describe() : "")
+            + (requestLog != null ? ", " + requestLog.describe() : ""));
   }
 
   private static void startHealth(HealthMetrics healthMetrics, int drainSeconds) {

@@ -76,6 +76,24 @@ public interface RpcTracing {
     /** Hex span id, or null when the span is not sampled. */
     String sampledSpanId();
 
+    /**
+     * Hex trace id whether sampled or not (for log correlation: unsampled calls still share ids
+     * across services), or null when there is no valid span.
+     */
+    default String traceId() {
+      return sampledTraceId();
+    }
+
+    /** Hex span id whether sampled or not, or null when there is no valid span. */
+    default String spanId() {
+      return sampledSpanId();
+    }
+
+    /** Whether the span is recorded and exported. */
+    default boolean sampled() {
+      return sampledTraceId() != null;
+    }
+
     RpcSpan NOOP =
         new RpcSpan() {
           @Override

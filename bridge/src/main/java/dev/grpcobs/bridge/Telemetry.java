@@ -8,6 +8,8 @@ public final class Telemetry {
 
   private static volatile RpcMetrics metrics = RpcMetrics.NOOP;
   private static volatile RpcTracing tracing = RpcTracing.NOOP;
+  private static volatile RpcLogging logging = RpcLogging.NOOP;
+  private static volatile String[] correlationKeys;
 
   private Telemetry() {}
 
@@ -25,5 +27,26 @@ public final class Telemetry {
 
   public static void setTracing(RpcTracing rpcTracing) {
     tracing = rpcTracing == null ? RpcTracing.NOOP : rpcTracing;
+  }
+
+  public static RpcLogging logging() {
+    return logging;
+  }
+
+  public static void setLogging(RpcLogging rpcLogging) {
+    logging = rpcLogging == null ? RpcLogging.NOOP : rpcLogging;
+  }
+
+  /**
+   * The MDC keys (trace id, span id, trace flags) under which the ids of the call being handled
+   * are put into the application's logging context, or null when that is switched off.
+   */
+  public static String[] logCorrelationKeys() {
+    return correlationKeys;
+  }
+
+  public static void setLogCorrelationKeys(String traceIdKey, String spanIdKey, String flagsKey) {
+    correlationKeys =
+        traceIdKey == null ? null : new String[] {traceIdKey, spanIdKey, flagsKey};
   }
 }

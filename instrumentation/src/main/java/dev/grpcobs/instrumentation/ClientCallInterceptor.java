@@ -1,5 +1,6 @@
 package dev.grpcobs.instrumentation;
 
+import dev.grpcobs.bridge.RpcLogging;
 import dev.grpcobs.bridge.RpcTracing;
 import dev.grpcobs.bridge.RpcTracing.RpcSpan;
 import dev.grpcobs.bridge.Telemetry;
@@ -20,12 +21,21 @@ final class ClientCallInterceptor implements ClientInterceptor {
   @Override
   public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
       MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next) {
-    RpcTracing tracing = Telemetry.tracing();
     String fullMethodName = method.getFullMethodName();
+    String authority =
+        callOptions.getAuthority() != null ? callOptions.getAuthority() : next.authority();
+    RpcTracing tracing = Telemetry.tracing();
     RpcSpan span =
         tracing.traces(fullMethodName)
-            ? tracing.startClientSpan(TracingContext.current(), fullMethodName, next.authority())
+            ? tracing.startClientSpan(TracingContext.current(), fullMethodName, authority)
             : RpcSpan.NOOP;
-    return new InstrumentedClientCall<>(next.newCall(method, callOptions), cache.get(method), span);
+    RpcLogging logging = Telemetry.logging();
+    return new InstrumentedClientCall<>(
+        next.newCall(method, callOptions),
+        cache.get(method),
+        span,
+        logging.logs(fullMethodName) ? logging : null,
+        method,
+        authority);
   }
 }

@@ -18,15 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The agent's entry into one class loader's {@code io.grpc}: adds the stream tracer, the exception
- * recorder and the health service to server builders and the interceptor to channel builders,
+ * The agent's entry into one class loader's {@code io.grpc}: adds the stream tracer, the handler
+ * scope (log context, exceptions) and the health service to server builders and the interceptor to channel builders,
  * and reads started servers.
  * One instance per loader, created by the agent.
  */
 public final class GrpcInstrumenter implements BuilderInstrumenter {
 
   private final ServerTracerFactory serverTracerFactory = new ServerTracerFactory();
-  private final ServerExceptionRecorder exceptionRecorder = new ServerExceptionRecorder();
+  private final ServerHandlerScope handlerScope = new ServerHandlerScope();
   private final ClientCallInterceptor clientInterceptor = new ClientCallInterceptor();
 
   @Override
@@ -34,7 +34,7 @@ public final class GrpcInstrumenter implements BuilderInstrumenter {
     final ServerBuilder<?> serverBuilder = (ServerBuilder<?>) builder;
     serverBuilder.addStreamTracerFactory(serverTracerFactory);
     if (Telemetry.tracing() != RpcTracing.NOOP) {
-      serverBuilder.intercept(exceptionRecorder);
+      serverBuilder.intercept(handlerScope);
     }
     if (ServerHooks.healthServiceEnabled()) {
       final ServerHealth health = HealthRegistry.create(builder, builder.getClass().getName());

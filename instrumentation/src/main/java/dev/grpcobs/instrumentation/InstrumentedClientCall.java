@@ -1,11 +1,15 @@
 package dev.grpcobs.instrumentation;
 
 import dev.grpcobs.bridge.CallMetrics;
+import dev.grpcobs.bridge.CallRecord;
+import dev.grpcobs.bridge.RpcLogging;
 import dev.grpcobs.bridge.RpcTracing.RpcSpan;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ForwardingClientCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -23,10 +27,31 @@ final class InstrumentedClientCall<ReqT, RespT>
   private volatile long startNanos;
   private volatile boolean started;
 
-  InstrumentedClientCall(ClientCall<ReqT, RespT> delegate, CallMetrics metrics, RpcSpan span) {
+  // Request log: null when this call is not logged.
+  private final RpcLogging logging;
+  private final String fullMethodName;
+  private final String type;
+  private final String authority;
+  /** The request headers, read when the call ends: interceptors below ours add to them later. */
+  private volatile Metadata requestHeaders;
+  // Each written by one thread at a time (gRPC's rules for sendMessage and for listeners).
+  private volatile int messagesReceived;
+  private volatile int messagesSent;
+
+  InstrumentedClientCall(
+      ClientCall<ReqT, RespT> delegate,
+      CallMetrics metrics,
+      RpcSpan span,
+      RpcLogging logging,
+      MethodDescriptor<ReqT, RespT> method,
+      String authority) {
     super(delegate);
     this.metrics = metrics;
     this.span = span;
+    this.logging = logging;
+    this.fullMethodName = method.getFullMethodName();
+    this.type = logging == null ? null : MethodLabels.type(method.getType());
+    this.authority = authority;
   }
 
   @Override
@@ -34,6 +59,9 @@ final class InstrumentedClientCall<ReqT, RespT>
     startNanos = System.nanoTime();
     started = true;
     metrics.started();
+    if (logging != null) {
+      requestHeaders = headers;
+    }
     if (span != RpcSpan.NOOP) {
       span.inject(
           (name, value) -> {
@@ -54,6 +82,7 @@ final class InstrumentedClientCall<ReqT, RespT>
   @Override
   public void sendMessage(ReqT message) {
     super.sendMessage(message);
+    messagesSent++;
     metrics.messageSent();
     span.messageSent();
   }
@@ -70,9 +99,41 @@ final class InstrumentedClientCall<ReqT, RespT>
   void finish(Status status) {
     if (started && finished.compareAndSet(false, true)) {
       int code = status.getCode().value();
+      long duration = System.nanoTime() - startNanos;
       span.end(code, status.getDescription(), status.getCause());
-      metrics.finished(
-          code, System.nanoTime() - startNanos, span.sampledTraceId(), span.sampledSpanId());
+      metrics.finished(code, duration, span.sampledTraceId(), span.sampledSpanId());
+      if (logging != null) {
+        log(code, status.getDescription(), duration);
+      }
+    }
+  }
+
+  private void log(int code, String description, long duration) {
+    CallRecord call = new CallRecord();
+    call.server = false;
+    call.fullMethodName = fullMethodName;
+    call.type = type;
+    call.statusCode = code;
+    call.statusDescription = description;
+    call.durationNanos = duration;
+    call.peerAddress = peer();
+    call.authority = authority;
+    call.messagesReceived = messagesReceived;
+    call.messagesSent = messagesSent;
+    call.traceId = span.traceId();
+    call.spanId = span.spanId();
+    call.traceSampled = span.sampled();
+    Metadata headers = requestHeaders;
+    call.metadata = headers == null ? null : CallLogs.capture(headers, logging.metadataKeys());
+    logging.callFinished(call);
+  }
+
+  /** The server's address, once the transport knows it (null for a call that never got one). */
+  private String peer() {
+    try {
+      return CallLogs.hostAndPort(getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    } catch (RuntimeException notAvailable) {
+      return null;
     }
   }
 
@@ -85,6 +146,7 @@ final class InstrumentedClientCall<ReqT, RespT>
 
     @Override
     public void onMessage(RespT message) {
+      messagesReceived++;
       metrics.messageReceived();
       span.messageReceived();
       super.onMessage(message);

@@ -1,9 +1,13 @@
 package dev.grpcobs.instrumentation;
 
 import dev.grpcobs.bridge.CallMetrics;
+import dev.grpcobs.bridge.CallRecord;
+import dev.grpcobs.bridge.RpcLogging;
 import dev.grpcobs.bridge.RpcTracing.RpcSpan;
 import io.grpc.Context;
 import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import java.net.InetSocketAddress;
@@ -25,6 +29,18 @@ final class ServerCallTracer extends ServerStreamTracer {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private volatile CallMetrics metrics;
+
+  // Request log: null when this call is not logged.
+  private RpcLogging logging;
+  private String userAgent;
+  private String[] metadata;
+  private volatile String resolvedMethod;
+  private volatile String type = MethodLabels.UNKNOWN_TYPE;
+  private volatile String authority;
+  private volatile String peer;
+  // Each written by one thread only (transport for inbound, the sending thread for outbound).
+  private volatile int messagesReceived;
+  private volatile int messagesSent;
   // Guarded by this; only used while metrics is still null.
   private int pendingReceived;
   private int pendingSent;
@@ -37,6 +53,13 @@ final class ServerCallTracer extends ServerStreamTracer {
     this.span = span;
   }
 
+  /** Called before the tracer is handed to gRPC: this call goes into the request log. */
+  void logTo(RpcLogging logging, Metadata headers) {
+    this.logging = logging;
+    this.userAgent = headers.get(CallLogs.USER_AGENT);
+    this.metadata = CallLogs.capture(headers, logging.metadataKeys());
+  }
+
   @Override
   public Context filterContext(Context context) {
     return span == RpcSpan.NOOP ? context : context.withValue(TracingContext.SPAN, span);
@@ -44,21 +67,27 @@ final class ServerCallTracer extends ServerStreamTracer {
 
   @Override
   public void serverCallStarted(ServerCallInfo<?, ?> callInfo) {
-    resolve(factory.resolved(callInfo.getMethodDescriptor()));
+    MethodDescriptor<?, ?> method = callInfo.getMethodDescriptor();
+    resolve(factory.resolved(method));
+    SocketAddress remote = callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     if (span != RpcSpan.NOOP) {
-      span.updateMethod(callInfo.getMethodDescriptor().getFullMethodName());
-      SocketAddress remote = callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-      if (remote instanceof InetSocketAddress) {
-        InetSocketAddress peer = (InetSocketAddress) remote;
-        String address =
-            peer.getAddress() != null ? peer.getAddress().getHostAddress() : peer.getHostString();
-        span.setPeer(address, peer.getPort());
+      span.updateMethod(method.getFullMethodName());
+      String host = CallLogs.host(remote);
+      if (host != null) {
+        span.setPeer(host, ((InetSocketAddress) remote).getPort());
       }
+    }
+    if (logging != null) {
+      resolvedMethod = method.getFullMethodName();
+      type = MethodLabels.type(method.getType());
+      authority = callInfo.getAuthority();
+      peer = CallLogs.hostAndPort(remote);
     }
   }
 
   @Override
   public void inboundMessage(int seqNo) {
+    messagesReceived++;
     span.messageReceived();
     CallMetrics m = metrics;
     if (m == null) {
@@ -75,6 +104,7 @@ final class ServerCallTracer extends ServerStreamTracer {
 
   @Override
   public void outboundMessage(int seqNo) {
+    messagesSent++;
     span.messageSent();
     CallMetrics m = metrics;
     if (m == null) {
@@ -96,15 +126,43 @@ final class ServerCallTracer extends ServerStreamTracer {
     }
     long duration = System.nanoTime() - startNanos;
     CallMetrics m = metrics;
+    String method = resolvedMethod;
     if (m == null) {
       m = resolve(factory.unresolved(fullMethodName));
-      if (!factory.isKnown(fullMethodName)) {
-        // A name the client made up must not become a span name either.
-        span.updateMethod(ServerTracerFactory.UNRESOLVED_METHOD);
+      // A name the client made up must not become a span name or log field either.
+      if (factory.isKnown(fullMethodName)) {
+        method = fullMethodName;
+      } else {
+        method = ServerTracerFactory.UNRESOLVED_METHOD;
+        span.updateMethod(method);
       }
     }
-    span.end(status.getCode().value(), status.getDescription(), status.getCause());
-    m.finished(status.getCode().value(), duration, span.sampledTraceId(), span.sampledSpanId());
+    int code = status.getCode().value();
+    span.end(code, status.getDescription(), status.getCause());
+    m.finished(code, duration, span.sampledTraceId(), span.sampledSpanId());
+    if (logging != null) {
+      log(method, code, status.getDescription(), duration);
+    }
+  }
+
+  private void log(String method, int code, String description, long duration) {
+    CallRecord call = new CallRecord();
+    call.server = true;
+    call.fullMethodName = method;
+    call.type = type;
+    call.statusCode = code;
+    call.statusDescription = description;
+    call.durationNanos = duration;
+    call.peerAddress = peer;
+    call.authority = authority;
+    call.userAgent = userAgent;
+    call.messagesReceived = messagesReceived;
+    call.messagesSent = messagesSent;
+    call.traceId = span.traceId();
+    call.spanId = span.spanId();
+    call.traceSampled = span.sampled();
+    call.metadata = metadata;
+    logging.callFinished(call);
   }
 
   private synchronized CallMetrics resolve(CallMetrics resolved) {

@@ -1,6 +1,7 @@
 package dev.grpcobs.instrumentation;
 
 import dev.grpcobs.bridge.CallMetrics;
+import dev.grpcobs.bridge.RpcLogging;
 import dev.grpcobs.bridge.RpcMetrics;
 import dev.grpcobs.bridge.RpcTracing;
 import dev.grpcobs.bridge.RpcTracing.RpcSpan;
@@ -35,7 +36,12 @@ final class ServerTracerFactory extends ServerStreamTracer.Factory {
         tracing.traces(fullMethodName)
             ? tracing.startServerSpan(fullMethodName, name -> header(headers, name))
             : RpcSpan.NOOP;
-    return new ServerCallTracer(this, fullMethodName, startNanos, span);
+    ServerCallTracer tracer = new ServerCallTracer(this, fullMethodName, startNanos, span);
+    RpcLogging logging = Telemetry.logging();
+    if (logging.logs(fullMethodName)) {
+      tracer.logTo(logging, headers);
+    }
+    return tracer;
   }
 
   private static String header(Metadata headers, String name) {

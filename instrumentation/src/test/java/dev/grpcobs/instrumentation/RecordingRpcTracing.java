@@ -106,6 +106,17 @@ final class RecordingRpcTracing implements RpcTracing {
       return null;
     }
 
+    /** Ids for log correlation; unsampled, so no exemplar is recorded. */
+    @Override
+    public String traceId() {
+      return "trace-of-" + id;
+    }
+
+    @Override
+    public String spanId() {
+      return id;
+    }
+
     @Override
     public String toString() {
       return kind + " " + name + " " + id + "<-" + parentId;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * The agent's configuration, read once at start-up from (highest precedence first) the agent
@@ -195,6 +196,41 @@ public final class AgentConfig {
         key,
         "expected a whole number from " + min + " to " + max,
         Integer.parseInt(key.defaultValue()));
+  }
+
+  /**
+   * A value {@code check} accepts ({@code check} returns null, or else what is wrong with the
+   * value); a refused value is reported and the default used.
+   */
+  public String checked(ConfigKey key, Function<String, String> check) {
+    String value = string(key);
+    String problem = check.apply(value);
+    return problem == null ? value : rejected(key, problem, key.defaultValue());
+  }
+
+  /**
+   * The comma-separated items of a list value; items {@code checkItem} refuses are reported one
+   * by one and left out, the others kept.
+   */
+  public List<String> list(ConfigKey key, Function<String, String> checkItem) {
+    List<String> items = new ArrayList<>();
+    for (String item : string(key).split(",")) {
+      String trimmed = item.trim();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      String problem = checkItem.apply(trimmed);
+      if (problem == null) {
+        items.add(trimmed);
+      } else {
+        String origin = origins.containsKey(key) ? " (from " + origins.get(key) + ")" : "";
+        String message = key.key() + origin + ": " + problem + "; ignored";
+        if (!problems.contains(message)) {
+          problems.add(message);
+        }
+      }
+    }
+    return items;
   }
 
   /** A strictly ascending list of positive numbers. */

@@ -45,6 +45,63 @@ public enum ConfigKey {
       "traces.max.queued.spans",
       "2048",
       "Spans waiting for export before further ones are dropped (and counted in `grpcobs_spans_dropped_total`), so a slow or absent collector never costs unbounded memory."),
+  LOGS_ENABLED(
+      "logs.enabled",
+      "true",
+      "Writes one JSON line per finished server and client call (see [Request logs](#request-logs))."),
+  LOGS_FILE(
+      "logs.file",
+      "",
+      "File the request log is written to, rolled by size and day; empty: standard output. An unwritable path falls back to standard output."),
+  LOGS_FILE_MAX_SIZE(
+      "logs.file.max.size", "100MB", "Size at which the log file rolls over (`KB`, `MB`, `GB`)."),
+  LOGS_FILE_MAX_HISTORY(
+      "logs.file.max.history", "7", "Days of rolled (gzipped) log files kept."),
+  LOGS_FILE_TOTAL_SIZE_CAP(
+      "logs.file.total.size.cap", "1GB", "Most space the rolled log files may take together."),
+  LOGS_QUEUE_SIZE(
+      "logs.queue.size",
+      "8192",
+      "Lines waiting to be written before further ones are dropped (and counted in `grpcobs_logs_dropped_total`), so a slow disk or stdout never slows calls."),
+  LOGS_LEVEL_OK("logs.level.ok", "INFO", "Level of calls that ended OK."),
+  LOGS_LEVEL_CLIENT_ERROR(
+      "logs.level.client.error",
+      "WARN",
+      "Level of calls that failed by the caller's doing (every code but the server errors)."),
+  LOGS_LEVEL_SERVER_ERROR(
+      "logs.level.server.error",
+      "ERROR",
+      "Level of server errors: `UNKNOWN`, `DEADLINE_EXCEEDED`, `UNIMPLEMENTED`, `INTERNAL`, `UNAVAILABLE`, `DATA_LOSS`."),
+  LOGS_LEVEL_CODES(
+      "logs.level.codes",
+      "",
+      "Levels of single codes, overriding the three above, comma separated, e.g. `NOT_FOUND:INFO,CANCELLED:INFO`."),
+  LOGS_ERRORS_ONLY(
+      "logs.errors.only", "false", "Logs only calls that did not end OK."),
+  LOGS_MIN_DURATION_MS(
+      "logs.min.duration.ms",
+      "0",
+      "Successful calls faster than this many milliseconds are not logged (failed calls always are)."),
+  LOGS_SAMPLE_RATIO(
+      "logs.sample.ratio",
+      "1.0",
+      "Share of successful calls logged, 0 to 1 (failed calls always are)."),
+  LOGS_EXCLUDE_METHODS(
+      "logs.exclude.methods",
+      "grpc.health.v1.Health/*",
+      "Methods never logged, comma separated: `pkg.Service/Method` or `pkg.Service/*`."),
+  LOGS_METADATA(
+      "logs.metadata",
+      "",
+      "Request headers logged by value (allow-list, comma separated, e.g. `x-request-id`). `authorization`, `proxy-authorization`, `cookie`, `set-cookie` and `*-bin` headers are refused."),
+  LOGS_VALUE_MAX_LENGTH(
+      "logs.value.max.length",
+      "1024",
+      "Longest status description or header value written, in characters; longer ones are cut and end in `...`."),
+  LOGS_MDC_ENABLED(
+      "logs.mdc.enabled",
+      "true",
+      "While a traced call is handled, puts `trace_id`, `span_id` and `trace_flags` into the application's SLF4J MDC and Log4j 2 ThreadContext."),
   HEALTH_ENABLED(
       "health.enabled",
       "true",

@@ -26,6 +26,8 @@ final class OtelRpcSpan implements RpcSpan {
   private final boolean recording;
   private final String sampledTraceId;
   private final String sampledSpanId;
+  private final String traceId;
+  private final String spanId;
   private final int maxMessageEvents;
 
   private final AtomicBoolean ended = new AtomicBoolean();
@@ -47,6 +49,8 @@ final class OtelRpcSpan implements RpcSpan {
     boolean sampled = recording && spanContext.isSampled();
     this.sampledTraceId = sampled ? spanContext.getTraceId() : null;
     this.sampledSpanId = sampled ? spanContext.getSpanId() : null;
+    this.traceId = spanContext.isValid() ? spanContext.getTraceId() : null;
+    this.spanId = spanContext.isValid() ? spanContext.getSpanId() : null;
     this.maxMessageEvents = maxEvents;
   }
 
@@ -184,6 +188,21 @@ final class OtelRpcSpan implements RpcSpan {
   @Override
   public String sampledSpanId() {
     return sampledSpanId;
+  }
+
+  @Override
+  public String traceId() {
+    return traceId;
+  }
+
+  @Override
+  public String spanId() {
+    return spanId;
+  }
+
+  @Override
+  public boolean sampled() {
+    return sampledTraceId != null;
   }
 
   @Override

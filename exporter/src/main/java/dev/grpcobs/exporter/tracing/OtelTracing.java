@@ -1,5 +1,6 @@
 package dev.grpcobs.exporter.tracing;
 
+import dev.grpcobs.exporter.MethodExclusions;
 import dev.grpcobs.bridge.RpcTracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

@@ -1,5 +1,6 @@
 package dev.grpcobs.exporter.tracing;
 
+import dev.grpcobs.exporter.MethodExclusions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -95,22 +96,7 @@ public final class TracingSettings {
    *     otherwise a message saying what is wrong with it, fit to be shown to a user
    */
   public static String checkExcludedMethod(String pattern) {
-    if (pattern == null || pattern.trim().isEmpty()) {
-      return "empty method pattern";
-    }
-    String p = pattern.trim();
-    int slash = p.indexOf('/');
-    if (slash <= 0 || slash != p.lastIndexOf('/') || slash == p.length() - 1) {
-      return "method pattern '" + pattern + "' is neither pkg.Service/Method nor pkg.Service/*";
-    }
-    String service = p.substring(0, slash);
-    String method = p.substring(slash + 1);
-    if (service.indexOf('*') >= 0 || (method.indexOf('*') >= 0 && !method.equals("*"))) {
-      return "method pattern '"
-          + pattern
-          + "': only a whole method may be a wildcard (pkg.Service/*)";
-    }
-    return null;
+    return MethodExclusions.check(pattern);
   }
 
   @Override

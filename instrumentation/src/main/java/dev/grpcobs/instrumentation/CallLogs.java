@@ -1,0 +1,63 @@
+package dev.grpcobs.instrumentation;
+
+import io.grpc.Metadata;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/** What the request log reads off gRPC objects: header values and peer addresses. */
+final class CallLogs {
+
+  static final Metadata.Key<String> USER_AGENT = AsciiHeaderKeys.of("user-agent");
+
+  private CallLogs() {}
+
+  /**
+   * The values of the allow-listed request headers present, as name, value, ...; null when none
+   * is. A header sent more than once is recorded with its last value.
+   */
+  static String[] capture(Metadata headers, String[] keys) {
+    if (keys.length == 0) {
+      return null;
+    }
+    String[] found = null;
+    int n = 0;
+    for (String key : keys) {
+      String value = headers.get(AsciiHeaderKeys.of(key));
+      if (value != null) {
+        if (found == null) {
+          found = new String[keys.length * 2];
+        }
+        found[n++] = key;
+        found[n++] = value;
+      }
+    }
+    if (found == null || n == found.length) {
+      return found;
+    }
+    String[] trimmed = new String[n];
+    System.arraycopy(found, 0, trimmed, 0, n);
+    return trimmed;
+  }
+
+  /** The IP address of an internet socket address (its host name if unresolved), else null. */
+  static String host(SocketAddress address) {
+    if (!(address instanceof InetSocketAddress)) {
+      return null;
+    }
+    InetSocketAddress peer = (InetSocketAddress) address;
+    return peer.getAddress() != null ? peer.getAddress().getHostAddress() : peer.getHostString();
+  }
+
+  /** {@code ip:port} ({@code [ip6]:port}) of an internet socket address, else its text or null. */
+  static String hostAndPort(SocketAddress address) {
+    if (address == null) {
+      return null;
+    }
+    String host = host(address);
+    if (host == null) {
+      return address.toString();
+    }
+    int port = ((InetSocketAddress) address).getPort();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+}
