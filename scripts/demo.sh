@@ -6,6 +6,8 @@
 #   PORT       the agent's HTTP port (default 9464): http://localhost:$PORT/metrics
 #   RPS        calls per second from the load generator (default 50)
 #   ERROR_RATE fraction of calls the servers fail with UNAVAILABLE (default 0.02)
+#   LOG_FILE   where the agent writes its JSON request log, one line per call
+#              (default target/demo-requests.log; empty = the terminal)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,7 @@ DURATION=${DURATION:-60}
 PORT=${PORT:-9464}
 RPS=${RPS:-50}
 ERROR_RATE=${ERROR_RATE:-0.02}
+LOG_FILE=${LOG_FILE-target/demo-requests.log}
 AGENT=agent/target/grpc-observability-agent.jar
 DEMO=demo-app/target/demo-shop.jar
 
@@ -21,13 +24,15 @@ if [ "${SKIP_BUILD:-}" != "1" ]; then
   mvn -B -q -ntp -DskipTests install -pl agent,demo-app -am
 fi
 
-echo "== starting the demo shop with the agent: java -javaagent:$AGENT=service.name=demo-shop,http.port=$PORT -jar $DEMO all"
-java "-javaagent:$AGENT=service.name=demo-shop,http.port=$PORT" -jar "$DEMO" all \
+AGENT_ARGS="service.name=demo-shop,http.port=$PORT${LOG_FILE:+,logs.file=$LOG_FILE}"
+echo "== starting the demo shop with the agent: java -javaagent:$AGENT=$AGENT_ARGS -jar $DEMO all"
+java "-javaagent:$AGENT=$AGENT_ARGS" -jar "$DEMO" all \
   --rps "$RPS" --duration-s "$DURATION" --error-rate "$ERROR_RATE" --latency-ms 2 --latency-jitter-ms 8 &
 demo=$!
 trap 'kill $demo 2>/dev/null || true; wait $demo 2>/dev/null || true' EXIT INT TERM
 
 echo "== metrics: http://localhost:$PORT/metrics (point Prometheus at it; config in dashboards/prometheus.yml)"
+[ -n "$LOG_FILE" ] && echo "== request log (one JSON line per call): tail -f $LOG_FILE"
 sleep 5
 while kill -0 "$demo" 2>/dev/null; do
   if scrape=$(curl -fsS "http://localhost:$PORT/metrics" 2>/dev/null); then

@@ -43,6 +43,11 @@ final class Variant {
         return name;
     }
 
+    /** Whether this variant records and exports spans (the agent traces unless told not to). */
+    boolean traces() {
+        return !isBaseline() && !agentArgs.replace(" ", "").contains("traces.enabled=false");
+    }
+
     boolean isBaseline() {
         return agentArgs == null;
     }
