@@ -1,6 +1,9 @@
 package dev.grpcobs.instrumentation;
 
+import dev.grpcobs.bridge.CallRecord;
+import dev.grpcobs.bridge.RpcTracing.RpcSpan;
 import io.grpc.Metadata;
+import io.grpc.Status;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -10,6 +13,27 @@ final class CallLogs {
   static final Metadata.Key<String> USER_AGENT = AsciiHeaderKeys.of("user-agent");
 
   private CallLogs() {}
+
+  /** A record of a finished call with what both sides know alike; the caller adds the rest. */
+  static CallRecord record(
+      boolean server,
+      String fullMethodName,
+      String type,
+      Status status,
+      long durationNanos,
+      RpcSpan span) {
+    CallRecord call = new CallRecord();
+    call.server = server;
+    call.fullMethodName = fullMethodName;
+    call.type = type;
+    call.statusCode = status.getCode().value();
+    call.statusDescription = status.getDescription();
+    call.durationNanos = durationNanos;
+    call.traceId = span.traceId();
+    call.spanId = span.spanId();
+    call.traceSampled = span.sampled();
+    return call;
+  }
 
   /**
    * The values of the allow-listed request headers present, as name, value, ...; null when none

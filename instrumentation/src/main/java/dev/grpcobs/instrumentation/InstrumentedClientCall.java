@@ -103,26 +103,17 @@ final class InstrumentedClientCall<ReqT, RespT>
       span.end(code, status.getDescription(), status.getCause());
       metrics.finished(code, duration, span.sampledTraceId(), span.sampledSpanId());
       if (logging != null) {
-        log(code, status.getDescription(), duration);
+        log(status, duration);
       }
     }
   }
 
-  private void log(int code, String description, long duration) {
-    CallRecord call = new CallRecord();
-    call.server = false;
-    call.fullMethodName = fullMethodName;
-    call.type = type;
-    call.statusCode = code;
-    call.statusDescription = description;
-    call.durationNanos = duration;
+  private void log(Status status, long duration) {
+    CallRecord call = CallLogs.record(false, fullMethodName, type, status, duration, span);
     call.peerAddress = peer();
     call.authority = authority;
     call.messagesReceived = messagesReceived;
     call.messagesSent = messagesSent;
-    call.traceId = span.traceId();
-    call.spanId = span.spanId();
-    call.traceSampled = span.sampled();
     Metadata headers = requestHeaders;
     call.metadata = headers == null ? null : CallLogs.capture(headers, logging.metadataKeys());
     logging.callFinished(call);

@@ -141,26 +141,17 @@ final class ServerCallTracer extends ServerStreamTracer {
     span.end(code, status.getDescription(), status.getCause());
     m.finished(code, duration, span.sampledTraceId(), span.sampledSpanId());
     if (logging != null) {
-      log(method, code, status.getDescription(), duration);
+      log(method, status, duration);
     }
   }
 
-  private void log(String method, int code, String description, long duration) {
-    CallRecord call = new CallRecord();
-    call.server = true;
-    call.fullMethodName = method;
-    call.type = type;
-    call.statusCode = code;
-    call.statusDescription = description;
-    call.durationNanos = duration;
+  private void log(String method, Status status, long duration) {
+    CallRecord call = CallLogs.record(true, method, type, status, duration, span);
     call.peerAddress = peer;
     call.authority = authority;
     call.userAgent = userAgent;
     call.messagesReceived = messagesReceived;
     call.messagesSent = messagesSent;
-    call.traceId = span.traceId();
-    call.spanId = span.spanId();
-    call.traceSampled = span.sampled();
     call.metadata = metadata;
     logging.callFinished(call);
   }

@@ -72,6 +72,11 @@ final class ServerHandlerScope implements ServerInterceptor {
     }
   }
 
+  /**
+   * Each callback spells out the same enter / record / restore steps rather than passing itself
+   * as a lambda to one shared method: this runs on every message of every call, and a capturing
+   * lambda would be an allocation each time.
+   */
   private static final class ScopedListener<ReqT>
       extends ForwardingServerCallListener.SimpleForwardingServerCallListener<ReqT> {
     private final Scope scope;

@@ -1,5 +1,6 @@
 package dev.grpcobs.exporter.logs;
 
+import dev.grpcobs.exporter.metrics.Registration;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -44,13 +45,7 @@ final class LogAccounting {
 
   /** Registers both families, or neither (throws IllegalArgumentException on a name clash). */
   void register(PrometheusRegistry registry) {
-    registry.register(writtenFamily);
-    try {
-      registry.register(droppedFamily);
-    } catch (RuntimeException e) {
-      registry.unregister(writtenFamily);
-      throw e;
-    }
+    Registration.registerAll(registry, writtenFamily, droppedFamily);
   }
 
   void written() {

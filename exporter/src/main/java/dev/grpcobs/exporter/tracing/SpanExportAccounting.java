@@ -1,5 +1,6 @@
 package dev.grpcobs.exporter.tracing;
 
+import dev.grpcobs.exporter.metrics.Registration;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -58,13 +59,7 @@ final class SpanExportAccounting {
    *     neither stays registered)
    */
   void register(PrometheusRegistry registry) {
-    registry.register(exportedFamily);
-    try {
-      registry.register(droppedFamily);
-    } catch (RuntimeException e) {
-      registry.unregister(exportedFamily);
-      throw e;
-    }
+    Registration.registerAll(registry, exportedFamily, droppedFamily);
   }
 
   void unregister(PrometheusRegistry registry) {
