@@ -11,6 +11,28 @@ if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
   exit 1
 fi
 
+# it/stack runs a real Prometheus, promtool and docker-compose, from Debian's packages. As root
+# (CI), install whichever is missing; otherwise say how, and let those tests fail.
+missing=()
+{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || missing+=(prometheus)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing ${missing[*]} for the demo stack tests"
+    # Only the binaries are used: keep the prometheus package from starting its own service.
+    policy=/usr/sbin/policy-rc.d
+    own_policy=
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [ -n "$own_policy" ]; then rm -f "$policy"; fi
+  else
+    echo "the demo stack tests (it/stack) need ${missing[*]}: apt-get install -y ${missing[*]}" >&2
+  fi
+fi
+
 default_home=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 echo "== tests on the default JDK ($default_home)"
 mvn "${MVN_FLAGS[@]}" install
