@@ -33,7 +33,8 @@ final class AppLogContext {
 
   static AppLogContext find(ClassLoader loader) {
     List<Target> found = new ArrayList<>(2);
-    addIfPresent(found, loader, "org.slf4j.MDC");
+    // Not a literal: the agent jar's shading rewrites "org.slf4j..." constants to its own copy.
+    addIfPresent(found, loader, String.join(".", "org", "slf4j", "MDC"));
     addIfPresent(found, loader, "org.apache.logging.log4j.ThreadContext");
     return new AppLogContext(found.toArray(new Target[0]));
   }

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * it compiles against the oldest gRPC and runs on every later one. Requests are plain strings:
  *
  * <ul>
- *   <li>Unary: {@code ok}, {@code fail:CODE}, {@code throw}, {@code sleep:MS}.
+ *   <li>Unary: {@code ok}, {@code fail:CODE}, {@code throw}, {@code sleep:MS},
+ *       {@code describe:CODE:HEX} (fails with that description, given as {@link Utf16Hex}),
+ *       {@code log:TEXT} (writes TEXT to the application's own log inside the handler, replies it).
  *   <li>ServerStream: {@code N} (N replies then OK), {@code N:fail:CODE}, {@code hang} (never ends).
  *   <li>ClientStream: replies with the number of messages received.
  *   <li>Bidi: echoes every message, ends when the client does.
@@ -61,6 +63,16 @@ public final class EchoService {
       String request, StreamObserver<String> out, ScheduledExecutorService timer) {
     if (request.startsWith("fail:")) {
       out.onError(status(request.substring(5)).asRuntimeException());
+    } else if (request.startsWith("describe:")) {
+      String[] parts = request.split(":", 3);
+      out.onError(
+          Status.fromCode(Status.Code.valueOf(parts[1]))
+              .withDescription(Utf16Hex.decode(parts[2]))
+              .asRuntimeException());
+    } else if (request.startsWith("log:")) {
+      AppLog.info(request.substring(4));
+      out.onNext(request.substring(4));
+      out.onCompleted();
     } else if (request.equals("throw")) {
       throw new IllegalStateException("handler failure requested by the test");
     } else if (request.startsWith("sleep:")) {

@@ -1,7 +1,9 @@
 package dev.grpcobs.it.app;
 
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -9,11 +11,13 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *       (PAYLOAD bytes:N sends N bytes)
  *       cancel CHANNEL_KIND SERVER_KIND AFTER_MS                   -> result CODE REPLIES
  *       shutdown SERVER_KIND                                        -> result SHUTDOWN 0
+ *       headers NAME=HEX;NAME=HEX...   request headers of every later call (none if empty;
+ *                                      values as {@link Utf16Hex}, -bin ones one byte a char)
+ *                                                                   -> result HEADERS N
+ *       log TEXT                       TEXT to the app's own log, on this (no call's) thread
+ *                                                                   -> result LOGGED 0
  *       quit
  * </pre>
  */
@@ -46,6 +55,8 @@ public final class ScenarioApp {
   /** Held while a command runs and prints its result, so shutdown can let it finish. */
   private final java.util.concurrent.locks.ReentrantLock commandLock =
       new java.util.concurrent.locks.ReentrantLock();
+  /** Added to every call by the application's own interceptor; null for none. */
+  private Metadata requestHeaders;
 
   public static void main(String[] args) throws Exception {
     List<String> kinds = new ArrayList<>();
@@ -169,7 +180,15 @@ public final class ScenarioApp {
       servers.get(cmd[1]).shutdown();
       return "result SHUTDOWN 0";
     }
-    ManagedChannel channel = channel(cmd[1], cmd[2]);
+    if (cmd[0].equals("headers")) {
+      requestHeaders = cmd.length > 1 ? headers(cmd[1]) : null;
+      return "result HEADERS " + (requestHeaders == null ? 0 : requestHeaders.keys().size());
+    }
+    if (cmd[0].equals("log")) {
+      AppLog.info(String.join(" ", Arrays.asList(cmd).subList(1, cmd.length)));
+      return "result LOGGED 0";
+    }
+    Channel channel = withRequestHeaders(channel(cmd[1], cmd[2]));
     if (cmd[0].equals("cancel")) {
       return cancelAfter(channel, Long.parseLong(cmd[3]));
     }
@@ -199,13 +218,42 @@ public final class ScenarioApp {
     return outcome.await();
   }
 
-  private String cancelAfter(ManagedChannel channel, long afterMs) throws InterruptedException {
+  private Channel withRequestHeaders(ManagedChannel channel) {
+    return requestHeaders == null
+        ? channel
+        : ClientInterceptors.intercept(
+            channel, MetadataUtils.newAttachHeadersInterceptor(requestHeaders));
+  }
+
+  private String cancelAfter(Channel channel, long afterMs) throws InterruptedException {
     Outcome outcome = new Outcome();
     ClientCall<String, String> call = channel.newCall(EchoService.SERVER_STREAM, CallOptions.DEFAULT);
     ClientCalls.asyncServerStreamingCall(call, "hang", outcome);
     Thread.sleep(afterMs);
     call.cancel("cancelled by the test", null);
     return outcome.await();
+  }
+
+  private static Metadata headers(String spec) {
+    Metadata headers = new Metadata();
+    for (String header : spec.split(";")) {
+      if (header.isEmpty()) {
+        continue;
+      }
+      int eq = header.indexOf('=');
+      String name = header.substring(0, eq);
+      String value = Utf16Hex.decode(header.substring(eq + 1));
+      if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+        byte[] bytes = new byte[value.length()];
+        for (int i = 0; i < bytes.length; i++) {
+          bytes[i] = (byte) value.charAt(i);
+        }
+        headers.put(Metadata.Key.of(name, Metadata.BINARY_BYTE_MARSHALLER), bytes);
+      } else {
+        headers.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+      }
+    }
+    return headers.keys().isEmpty() ? null : headers;
   }
 
   /** {@code bytes:N} stands for a message of N bytes, too long to pass on a command line. */
