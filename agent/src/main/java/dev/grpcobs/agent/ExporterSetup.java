@@ -92,6 +92,7 @@ final class ExporterSetup {
             .maxHistoryDays(config.integer(ConfigKey.LOGS_FILE_MAX_HISTORY, 1, 36_500))
             .totalSizeCap(
                 config.checked(ConfigKey.LOGS_FILE_TOTAL_SIZE_CAP, LogSettings::checkFileSize))
+            .compress(config.bool(ConfigKey.LOGS_FILE_COMPRESS))
             .queueSize(config.integer(ConfigKey.LOGS_QUEUE_SIZE, 1, 10_000_000))
             .levels(
                 config.checked(ConfigKey.LOGS_LEVEL_OK, LogSettings::checkLevel),

@@ -56,9 +56,13 @@ public enum ConfigKey {
   LOGS_FILE_MAX_SIZE(
       "logs.file.max.size", "100MB", "Size at which the log file rolls over (`KB`, `MB`, `GB`)."),
   LOGS_FILE_MAX_HISTORY(
-      "logs.file.max.history", "7", "Days of rolled (gzipped) log files kept."),
+      "logs.file.max.history", "7", "Days of rolled log files kept."),
   LOGS_FILE_TOTAL_SIZE_CAP(
       "logs.file.total.size.cap", "1GB", "Most space the rolled log files may take together."),
+  LOGS_FILE_COMPRESS(
+      "logs.file.compress",
+      "true",
+      "Gzips rolled log files, in the background at each roll; `false` keeps them as plain text and saves that CPU time."),
   LOGS_QUEUE_SIZE(
       "logs.queue.size",
       "8192",

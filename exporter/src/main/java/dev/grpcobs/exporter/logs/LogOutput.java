@@ -84,6 +84,7 @@ final class LogOutput {
     LoggerContext context = newContext(problems);
     OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
     appender.setName("stream");
+    appender.setContext(context);
     appender.setOutputStream(out);
     return new LogOutput(context, start(context, appender), "request logs to a stream");
   }
@@ -137,7 +138,8 @@ final class LogOutput {
     TimeBasedRollingPolicy<ILoggingEvent> policy = new TimeBasedRollingPolicy<>();
     policy.setContext(context);
     policy.setParent(appender);
-    policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.%i.gz");
+    // logback compresses a rolled file on its own thread when the pattern ends in .gz.
+    policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.%i" + (settings.compress() ? ".gz" : ""));
     policy.setTimeBasedFileNamingAndTriggeringPolicy(trigger);
     policy.setMaxHistory(settings.maxHistoryDays());
     policy.setTotalSizeCap(FileSize.valueOf(settings.totalSizeCap()));

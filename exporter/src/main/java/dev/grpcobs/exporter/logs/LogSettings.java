@@ -28,6 +28,7 @@ public final class LogSettings {
   private String maxFileSize = "100MB";
   private int maxHistoryDays = 7;
   private String totalSizeCap = "1GB";
+  private boolean compress = true;
   private int queueSize = 8192;
   private Level okLevel = Level.INFO;
   private Level clientErrorLevel = Level.WARN;
@@ -67,6 +68,12 @@ public final class LogSettings {
   /** Total size of rolled files kept, e.g. {@code 1GB}; see {@link #checkFileSize}. */
   public LogSettings totalSizeCap(String size) {
     this.totalSizeCap = size;
+    return this;
+  }
+
+  /** Whether rolled files are gzipped (more history within the cap, CPU time at each roll). */
+  public LogSettings compress(boolean gzip) {
+    this.compress = gzip;
     return this;
   }
 
@@ -221,6 +228,10 @@ public final class LogSettings {
 
   String totalSizeCap() {
     return totalSizeCap;
+  }
+
+  boolean compress() {
+    return compress;
   }
 
   int queueSize() {

@@ -79,8 +79,35 @@ class RequestLogTest {
     assertTrue(line.get("trace_sampled").asBoolean());
     assertEquals("r-42", line.get("grpc.metadata").get("x-request-id").asText());
     assertFalse(line.has("grpc.description"), "no description on OK: " + line);
-    assertTrue(line.get("message").asText().contains("shop.Orders/PlaceOrder OK"), line.toString());
+    assertEquals("served shop.Orders/PlaceOrder OK in 12.346 ms", line.get("message").asText());
     assertTrue(counters().contains("grpcobs_logs_written_total 1.0"), counters());
+  }
+
+  @Test
+  void theMessageGivesMillisecondsWithThreeDecimals() {
+    assertEquals("0.000", RequestLog.millisText(0));
+    assertEquals("0.001", RequestLog.millisText(1_499));
+    assertEquals("0.042", RequestLog.millisText(41_600));
+    assertEquals("1.500", RequestLog.millisText(1_500_000));
+    assertEquals("12.346", RequestLog.millisText(12_345_678));
+    assertEquals("7200000.000", RequestLog.millisText(7_200_000_000_000L));
+  }
+
+  @Test
+  void linesWrittenWhileTheWriterNapsAllArriveAndShutdownFlushesTheRest() throws Exception {
+    Lines out = new Lines();
+    RequestLog log = start(new LogSettings().serviceName("orders"), out);
+    for (int i = 0; i < 3; i++) {
+      log.callFinished(call(true, "shop.Orders/PlaceOrder", 0));
+      Thread.sleep(60); // longer than the writer's nap, so it has caught up and napped in between
+    }
+    assertEquals(3, out.awaitLines(3).size());
+    for (int i = 0; i < 500; i++) {
+      log.callFinished(call(false, "shop.Inventory/Reserve", 0));
+    }
+    log.shutdown(5000);
+    assertEquals(503, out.awaitLines(503).size());
+    assertTrue(counters().contains("grpcobs_logs_written_total 503.0"), counters());
   }
 
   @Test
