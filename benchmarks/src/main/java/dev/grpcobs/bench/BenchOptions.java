@@ -18,7 +18,10 @@ final class BenchOptions {
             "  --demo-jar PATH           demo shop jar (default demo-app/target/demo-shop.jar)",
             "  --rounds N                rounds of every variant, interleaved (default 3)",
             "  --warmup-s S              closed-loop warm-up per variant and round, discarded (default 60)",
-            "  --measure-s S             length of the throughput and of the latency phase (default 20)",
+            "  --measure-s S             length of the throughput and of the latency phase per variant",
+            "                            (default 20)",
+            "  --slices N                each phase cut into N slices that take turns between the",
+            "                            variants (default 5)",
             "  --concurrency C           calls in flight in the throughput phase (default 32)",
             "  --mix unary|all           calls made (default all)",
             "  --latency-load-pct P      rate of the latency phase, in % of round 1's baseline throughput",
@@ -40,6 +43,9 @@ final class BenchOptions {
     // less, the comparison measures how fast each variant warms up (the summary flags this as drift).
     private int warmupSeconds = 60;
     private int measureSeconds = 20;
+    // Slices of a few seconds: long enough that a new channel's first calls do not matter, short enough
+    // that a slow spell of a shared machine (often tens of seconds) is spread over every variant.
+    private int slices = 5;
     private int concurrency = 32;
     private Mix mix = Mix.ALL;
     private int latencyLoadPercent = 50;
@@ -75,6 +81,9 @@ final class BenchOptions {
                     break;
                 case "--measure-s":
                     options.measureSeconds = positive(name, value);
+                    break;
+                case "--slices":
+                    options.slices = positive(name, value);
                     break;
                 case "--concurrency":
                     options.concurrency = positive(name, value);
@@ -149,6 +158,15 @@ final class BenchOptions {
         return Duration.ofSeconds(measureSeconds);
     }
 
+    int slices() {
+        return slices;
+    }
+
+    /** The length of one slice of a phase. */
+    Duration slice() {
+        return Duration.ofMillis(measureSeconds * 1000L / slices);
+    }
+
     int concurrency() {
         return concurrency;
     }
@@ -181,15 +199,15 @@ final class BenchOptions {
      * starting, draining calls and stopping. A healthy run takes well under it.
      */
     Duration timeLimit() {
-        long perRun = warmupSeconds + 2L * measureSeconds + 90;
+        long perRun = warmupSeconds + 2L * measureSeconds + 90 + 4L * slices;
         long generatorWarmUp = warmupSeconds + 90;
         return Duration.ofSeconds(60 + generatorWarmUp + (long) rounds * variants.size() * perRun);
     }
 
     /** The parameters, for the report. */
     String describe() {
-        return String.format(Locale.ROOT, "rounds=%d warmup=%ds measure=%ds concurrency=%d mix=%s latency-load=%d%%",
-                rounds, warmupSeconds, measureSeconds, concurrency, mix.name().toLowerCase(Locale.ROOT),
+        return String.format(Locale.ROOT, "rounds=%d warmup=%ds measure=%ds slices=%d concurrency=%d mix=%s latency-load=%d%%",
+                rounds, warmupSeconds, measureSeconds, slices, concurrency, mix.name().toLowerCase(Locale.ROOT),
                 latencyLoadPercent);
     }
 }

@@ -86,48 +86,72 @@ final class CpuMeter {
             if (selfCpuNanos < 0 || earlier.selfCpuNanos < 0) {
                 return Usage.UNKNOWN;
             }
-            double wall = wallNanos - earlier.wallNanos;
-            long self = selfCpuNanos - earlier.selfCpuNanos;
-            long servers = serversCpuNanos - earlier.serversCpuNanos;
             long busyTicks = machineBusyTicks - earlier.machineBusyTicks;
             long totalTicks = machineTotalTicks - earlier.machineTotalTicks;
-            return new Usage(self / wall, servers, servers / wall,
-                    (busyTicks * NANOS_PER_TICK - self - servers) / wall,
-                    totalTicks <= 0 ? Double.NaN : busyTicks / (double) totalTicks);
+            return new Usage(wallNanos - earlier.wallNanos, selfCpuNanos - earlier.selfCpuNanos,
+                    serversCpuNanos - earlier.serversCpuNanos, busyTicks, totalTicks);
         }
     }
 
-    /** CPU used over an interval: cores are CPU seconds per wall-clock second. */
+    /** CPU used over an interval (or several, taken together): cores are CPU seconds per wall-clock second. */
     static final class Usage {
 
-        static final Usage UNKNOWN = new Usage(Double.NaN, -1, Double.NaN, Double.NaN, Double.NaN);
+        static final Usage UNKNOWN = new Usage(0, -1, -1, -1, -1);
 
-        private final double loadGeneratorCores;
+        private final long wallNanos;
+        private final long loadGeneratorCpuNanos;
         private final long serverCpuNanos;
-        private final double serverCores;
-        private final double otherCores;
-        private final double machineBusyFraction;
+        private final long machineBusyTicks;
+        private final long machineTotalTicks;
 
-        private Usage(double loadGeneratorCores, long serverCpuNanos, double serverCores, double otherCores,
-                double machineBusyFraction) {
-            this.loadGeneratorCores = loadGeneratorCores;
+        private Usage(long wallNanos, long loadGeneratorCpuNanos, long serverCpuNanos, long machineBusyTicks,
+                long machineTotalTicks) {
+            this.wallNanos = wallNanos;
+            this.loadGeneratorCpuNanos = loadGeneratorCpuNanos;
             this.serverCpuNanos = serverCpuNanos;
-            this.serverCores = serverCores;
-            this.otherCores = otherCores;
-            this.machineBusyFraction = machineBusyFraction;
+            this.machineBusyTicks = machineBusyTicks;
+            this.machineTotalTicks = machineTotalTicks;
+        }
+
+        /** The intervals together, as if one; unknown if any of them is. */
+        static Usage combine(List<Usage> parts) {
+            long wall = 0;
+            long generator = 0;
+            long servers = 0;
+            long busy = 0;
+            long total = 0;
+            for (Usage part : parts) {
+                if (!part.known()) {
+                    return UNKNOWN;
+                }
+                wall += part.wallNanos;
+                generator += part.loadGeneratorCpuNanos;
+                servers += part.serverCpuNanos;
+                busy += part.machineBusyTicks;
+                total += part.machineTotalTicks;
+            }
+            return parts.isEmpty() ? UNKNOWN : new Usage(wall, generator, servers, busy, total);
+        }
+
+        private boolean known() {
+            return loadGeneratorCpuNanos >= 0 && wallNanos > 0;
+        }
+
+        private double cores(double cpuNanos) {
+            return known() ? cpuNanos / wallNanos : Double.NaN;
         }
 
         double loadGeneratorCores() {
-            return loadGeneratorCores;
+            return cores(loadGeneratorCpuNanos);
         }
 
         double serverCores() {
-            return serverCores;
+            return cores(serverCpuNanos);
         }
 
         /** Server CPU time per call in microseconds, or NaN. */
         double serverMicrosPerCall(long calls) {
-            return serverCpuNanos < 0 || calls == 0 ? Double.NaN : serverCpuNanos / 1000.0 / calls;
+            return !known() || calls == 0 ? Double.NaN : serverCpuNanos / 1000.0 / calls;
         }
 
         /**
@@ -135,12 +159,12 @@ final class CpuMeter {
          * other process. Clearly above zero means the machine was not quiet and the numbers are suspect.
          */
         double otherCores() {
-            return otherCores;
+            return cores(machineBusyTicks * NANOS_PER_TICK - loadGeneratorCpuNanos - serverCpuNanos);
         }
 
         /** Share of all cores' time that was busy, 0 to 1. */
         double machineBusyFraction() {
-            return machineBusyFraction;
+            return !known() || machineTotalTicks <= 0 ? Double.NaN : machineBusyTicks / (double) machineTotalTicks;
         }
     }
 }

@@ -23,6 +23,10 @@ final class Measurement {
         return variant;
     }
 
+    int round() {
+        return round;
+    }
+
     /** How the agent said it attached, or null for the baseline. */
     String agentBanner() {
         return agentBanner;

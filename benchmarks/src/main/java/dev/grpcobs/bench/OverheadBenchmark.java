@@ -9,15 +9,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Measures what the agent costs a gRPC application: the demo shop runs without the agent and with each agent
- * variant, under the same load, in interleaved rounds, and the medians are compared with the baseline.
+ * variant, under the same load, in rounds, and the medians are compared with the baseline.
  *
- * <p>Per variant and round: fresh server JVMs, a discarded closed-loop warm-up, a closed-loop throughput
- * phase, and an open-loop latency phase at one fixed rate for all variants, so latencies are compared at
- * equal load rather than at whatever load each variant could sustain.
+ * <p>Per round: fresh server JVMs for every variant, a discarded closed-loop warm-up of each, a closed-loop
+ * throughput phase, and an open-loop latency phase at one fixed rate for all variants, so latencies are
+ * compared at equal load rather than at whatever load each variant could sustain. Both phases are cut into
+ * short slices that take turns between the variants, so slow spells of a shared machine fall on all of them.
  */
 public final class OverheadBenchmark {
 
@@ -69,12 +72,11 @@ public final class OverheadBenchmark {
                 options.timeLimit().getSeconds());
         warmUpLoadGenerator();
         for (int round = 1; round <= options.rounds(); round++) {
-            for (Variant variant : order(round)) {
-                Measurement m = measure(variant, round);
+            for (Measurement m : measureRound(round)) {
                 measurements.add(m);
                 System.out.println(m.line(options.rounds()));
-                System.out.flush();
             }
+            System.out.flush();
         }
         SummaryReport report = new SummaryReport(options, machine, jars, latencyRate, measurements);
         System.out.println();
@@ -107,29 +109,73 @@ public final class OverheadBenchmark {
         }
     }
 
-    private Measurement measure(Variant variant, int round) throws IOException, InterruptedException {
-        log("round %d/%d: %s: starting servers", round, options.rounds(), variant.name());
-        try (ShopUnderTest shop = ShopUnderTest.start(options.java(), jars, variant)) {
-            log("round %d/%d: %s: warm-up %d s", round, options.rounds(), variant.name(),
-                    options.warmup().getSeconds());
-            Phase.run(shop, closedLoop(options.warmup()));
-            log("round %d/%d: %s: throughput %d s", round, options.rounds(), variant.name(),
-                    options.measure().getSeconds());
-            Phase throughput = Phase.run(shop, closedLoop(options.measure()));
+    /**
+     * One round: every variant's servers are started and warmed up, then the throughput phase and the latency
+     * phase each run as slices that take turns between the variants (their order rotating per slice), so a
+     * machine that is slower for a while slows every variant alike instead of the one measured just then.
+     */
+    private List<Measurement> measureRound(int round) throws IOException, InterruptedException {
+        List<Variant> order = order(round);
+        Map<Variant, ShopUnderTest> shops = new LinkedHashMap<>();
+        try {
+            for (Variant variant : order) {
+                log("round %d/%d: %s: starting servers", round, options.rounds(), variant.name());
+                shops.put(variant, ShopUnderTest.start(options.java(), jars, variant));
+            }
+            for (Variant variant : order) {
+                log("round %d/%d: %s: warm-up %d s", round, options.rounds(), variant.name(),
+                        options.warmup().getSeconds());
+                Phase.run(shops.get(variant), closedLoop(options.warmup()));
+            }
+            log("round %d/%d: throughput, %d slices of %.1f s per variant", round, options.rounds(),
+                    options.slices(), options.slice().toMillis() / 1000.0);
+            Map<Variant, Phase> throughput = sliced(shops, closedLoop(options.slice()));
             if (Double.isNaN(latencyRate)) {
-                requireBaselineFirst(variant);
-                latencyRate = options.latencyLoadFraction() * throughput.load().throughput();
+                requireBaselineFirst(order.get(0));
+                latencyRate = options.latencyLoadFraction() * throughput.get(order.get(0)).load().throughput();
             }
-            log("round %d/%d: %s: latency at %.1f calls/s, %d s", round, options.rounds(), variant.name(),
-                    latencyRate, options.measure().getSeconds());
-            Phase latency = Phase.run(shop, openLoop(latencyRate, options.measure()));
-            if (!variant.isBaseline()) {
-                for (ServerProcess server : shop.servers()) {
-                    MetricsProbe.requireMetric(server.name(), server.metricsUrl(), MetricsProbe.HANDLED_METRIC);
+            log("round %d/%d: latency at %.1f calls/s, %d slices of %.1f s per variant", round, options.rounds(),
+                    latencyRate, options.slices(), options.slice().toMillis() / 1000.0);
+            Map<Variant, Phase> latency = sliced(shops, openLoop(latencyRate, options.slice()));
+            List<Measurement> measured = new ArrayList<>();
+            for (Variant variant : order) {
+                ShopUnderTest shop = shops.get(variant);
+                if (!variant.isBaseline()) {
+                    for (ServerProcess server : shop.servers()) {
+                        MetricsProbe.requireMetric(server.name(), server.metricsUrl(), MetricsProbe.HANDLED_METRIC);
+                    }
                 }
+                measured.add(new Measurement(variant, round, throughput.get(variant), latency.get(variant),
+                        shop.agentBanner()));
             }
-            return new Measurement(variant, round, throughput, latency, shop.agentBanner());
+            return measured;
+        } finally {
+            for (ShopUnderTest shop : shops.values()) {
+                shop.close();
+            }
         }
+    }
+
+    /** Runs {@code slice} against every shop in turn, {@code options.slices()} times; per shop, the slices together. */
+    private Map<Variant, Phase> sliced(Map<Variant, ShopUnderTest> shops, LoadConfig slice)
+            throws InterruptedException {
+        List<Variant> variants = new ArrayList<>(shops.keySet());
+        Map<Variant, List<Phase>> slices = new LinkedHashMap<>();
+        for (Variant variant : variants) {
+            slices.put(variant, new ArrayList<>());
+        }
+        for (int i = 0; i < options.slices(); i++) {
+            List<Variant> turn = new ArrayList<>(variants);
+            Collections.rotate(turn, -i);
+            for (Variant variant : turn) {
+                slices.get(variant).add(Phase.run(shops.get(variant), slice));
+            }
+        }
+        Map<Variant, Phase> combined = new LinkedHashMap<>();
+        for (Variant variant : variants) {
+            combined.put(variant, Phase.combine(slices.get(variant)));
+        }
+        return combined;
     }
 
     private LoadConfig closedLoop(Duration duration) {

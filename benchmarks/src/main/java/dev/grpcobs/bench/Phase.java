@@ -6,6 +6,7 @@ import dev.grpcobs.demo.load.LoadResult;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,24 @@ final class Phase {
         }
     }
 
+    /**
+     * Slices of one phase, run at different times, taken together. Their first half stands in for the
+     * halfway snapshot, so the drift compares the earlier slices with the later ones.
+     */
+    static Phase combine(List<Phase> slices) {
+        if (slices.size() == 1) {
+            return slices.get(0);
+        }
+        List<LoadResult> loads = new ArrayList<>();
+        List<CpuMeter.Usage> cpus = new ArrayList<>();
+        for (Phase slice : slices) {
+            loads.add(slice.load);
+            cpus.add(slice.cpu);
+        }
+        return new Phase(LoadResult.combine(loads), LoadResult.combine(loads.subList(0, loads.size() / 2)),
+                CpuMeter.Usage.combine(cpus));
+    }
+
     LoadResult load() {
         return load;
     }
@@ -71,7 +90,8 @@ final class Phase {
 
     /**
      * Calls per second in the second half over those in the first half, minus one. Near zero in a steady
-     * state; clearly positive while the JVMs are still compiling hot code.
+     * state; clearly positive while the JVMs are still compiling hot code (or, for slices taken together,
+     * when the machine was faster later in the round).
      */
     double drift() {
         double first = rate(halfway.total(), halfway.elapsedNanos());

@@ -82,13 +82,16 @@ final class SummaryReport {
                 + " (inventory and orders, one JVM each)"});
         facts.add(new String[] {"parameters", options.describe()});
         facts.add(new String[] {"warm-up", "load generator once before round 1, then fresh server JVMs per"
-                + " variant and round, closed loop for " + options.warmup().getSeconds() + " s (discarded)"});
+                + " variant and round, all started together, each warmed up by a closed loop for "
+                + options.warmup().getSeconds() + " s (discarded)"});
+        String slices = String.format(Locale.ROOT, "in %d slices of %.1f s taking turns with the other variants",
+                options.slices(), options.slice().toMillis() / 1000.0);
         facts.add(new String[] {"throughput", "closed loop, " + options.concurrency() + " calls in flight, "
-                + options.measure().getSeconds() + " s"});
+                + options.measure().getSeconds() + " s per variant " + slices});
         facts.add(new String[] {"latency", String.format(Locale.ROOT,
-                "open loop at %.1f calls/s (%.0f%% of round 1's %s throughput) for every variant, %d s",
+                "open loop at %.1f calls/s (%.0f%% of round 1's %s throughput) for every variant, %d s %s",
                 latencyRate, options.latencyLoadFraction() * 100, Variant.BASELINE_NAME,
-                options.measure().getSeconds())});
+                options.measure().getSeconds(), slices)});
         facts.add(new String[] {"agent jar", jars.describeAgent()});
         for (Variant variant : options.variants()) {
             facts.add(new String[] {"variant " + variant.name(), variant.describe()});
@@ -103,20 +106,19 @@ final class SummaryReport {
     private Table table() {
         Table table = new Table("variant", "calls/s", "vs none", "spread", "drift", "p50 ms", "p99 ms", "p99 vs none",
                 "spread", "srv CPU us/call", "vs none", "loadgen cores", "other cores", "unexpected errors");
-        Medians none = medians(options.variants().get(0));
         for (Variant variant : options.variants()) {
             Medians m = medians(variant);
             table.row(variant.name(),
                     Format.number(m.throughput, 1),
-                    Format.percent(m.throughput / none.throughput),
+                    Format.percent(m.throughputRatio),
                     Format.percent(m.throughputSpread),
                     Format.signedPercent(m.drift),
                     Format.number(m.p50, 2),
                     Format.number(m.p99, 2),
-                    Format.percent(m.p99 / none.p99),
+                    Format.percent(m.p99Ratio),
                     Format.percent(m.p99Spread),
                     Format.number(m.serverMicros, 0),
-                    Format.percent(m.serverMicros / none.serverMicros),
+                    Format.percent(m.serverMicrosRatio),
                     Format.number(m.loadGeneratorCores, 2),
                     Format.number(m.otherCores, 2),
                     Long.toString(m.unexpectedErrors + m.skipped));
@@ -126,14 +128,13 @@ final class SummaryReport {
 
     private List<String> conclusions() {
         List<String> lines = new ArrayList<>();
-        Medians none = medians(options.variants().get(0));
         for (Variant variant : options.variants()) {
             if (variant.isBaseline()) {
                 continue;
             }
             Medians m = medians(variant);
-            double throughputRatio = m.throughput / none.throughput;
-            double p99Ratio = m.p99 / none.p99;
+            double throughputRatio = m.throughputRatio;
+            double p99Ratio = m.p99Ratio;
             double minThroughput = variant.traces() ? MIN_THROUGHPUT_RATIO_TRACING : MIN_THROUGHPUT_RATIO;
             boolean met = throughputRatio >= minThroughput && (variant.traces() || p99Ratio <= MAX_P99_RATIO);
             String p99Budget = variant.traces() ? "" : String.format(Locale.ROOT, ", p99 <= %.0f%% of none",
@@ -142,12 +143,13 @@ final class SummaryReport {
                     "budget (%s): throughput >= %.0f%% of none%s: %s (throughput %s, p99 %s)",
                     variant.name(), minThroughput * 100, p99Budget, met ? "MET" : "NOT MET",
                     Format.percent(throughputRatio), Format.percent(p99Ratio)));
-            double throughputNoise = Math.max(m.throughputSpread, none.throughputSpread);
-            double p99Noise = Math.max(m.p99Spread, none.p99Spread);
+            double throughputNoise = m.throughputSpread;
+            double p99Noise = m.p99Spread;
             if (throughputNoise > 1 - minThroughput || (!variant.traces() && p99Noise > MAX_P99_RATIO - 1)) {
-                lines.add(String.format(Locale.ROOT, "NOTE: the rounds spread by up to %s in throughput and %s in p99,"
-                        + " more than the budget's margins, so this verdict is within noise: use more rounds"
-                        + " or a quieter machine.", Format.percent(throughputNoise), Format.percent(p99Noise)));
+                lines.add(String.format(Locale.ROOT, "NOTE: %s's ratios to none spread by %s in throughput and %s in"
+                        + " p99 over the rounds, more than the budget's margins, so this verdict is within noise:"
+                        + " use more rounds or a quieter machine.", variant.name(), Format.percent(throughputNoise),
+                        Format.percent(p99Noise)));
             }
         }
         for (Variant variant : options.variants()) {
@@ -166,7 +168,10 @@ final class SummaryReport {
                         + " are unreliable.", variant.name(), other));
             }
         }
-        lines.add("spread = (max - min) / median over the rounds; a difference smaller than the spread is noise."
+        lines.add("vs none = median over the rounds of the variant's figure divided by none's in the same round"
+                + " (the variants of a round take turns in short slices, so they share the machine's slow spells);"
+                + " spread = (max - min) / median of those per-round ratios (for none: of its own figure);"
+                + " a difference smaller than the spread is noise."
                 + " drift = change of the rate from the first to the second half of the throughput phase.");
         lines.add("srv CPU = CPU time of both server JVMs per call at the fixed rate; loadgen cores = CPU used by"
                 + " the load generator at full load, taken from the " + machine.cores() + " cores the servers share;"
@@ -187,32 +192,42 @@ final class SummaryReport {
     }
 
     private Medians medians(Variant variant) {
-        return new Medians(byVariant.get(variant));
+        return new Medians(byVariant.get(variant), byVariant.get(options.variants().get(0)));
     }
 
-    /** Per-variant medians over the rounds. */
+    /** Per-variant medians over the rounds, and of the per-round ratios to the baseline. */
     private static final class Medians {
 
         final double throughput;
+        final double throughputRatio;
         final double throughputSpread;
         final double drift;
         final double p50;
         final double p99;
+        final double p99Ratio;
         final double p99Spread;
         final double serverMicros;
+        final double serverMicrosRatio;
         final double loadGeneratorCores;
         final double otherCores;
         final long unexpectedErrors;
         final long skipped;
 
-        Medians(List<Measurement> rounds) {
+        Medians(List<Measurement> rounds, List<Measurement> baseline) {
+            boolean isBaseline = rounds == baseline;
             throughput = Stats.median(values(rounds, Measurement::throughput));
-            throughputSpread = Stats.relativeSpread(values(rounds, Measurement::throughput));
+            List<Double> throughputRatios = ratios(rounds, baseline, Measurement::throughput);
+            throughputRatio = Stats.median(throughputRatios);
+            throughputSpread = Stats.relativeSpread(
+                    isBaseline ? values(rounds, Measurement::throughput) : throughputRatios);
             drift = Stats.median(values(rounds, Measurement::throughputDrift));
             p50 = Stats.median(values(rounds, Measurement::p50));
             p99 = Stats.median(values(rounds, Measurement::p99));
-            p99Spread = Stats.relativeSpread(values(rounds, Measurement::p99));
+            List<Double> p99Ratios = ratios(rounds, baseline, Measurement::p99);
+            p99Ratio = Stats.median(p99Ratios);
+            p99Spread = Stats.relativeSpread(isBaseline ? values(rounds, Measurement::p99) : p99Ratios);
             serverMicros = Stats.median(values(rounds, Measurement::serverMicrosPerCall));
+            serverMicrosRatio = Stats.median(ratios(rounds, baseline, Measurement::serverMicrosPerCall));
             loadGeneratorCores = Stats.median(values(rounds, Measurement::loadGeneratorCores));
             otherCores = Stats.max(values(rounds, Measurement::otherCores));
             long unexpected = 0;
@@ -223,6 +238,20 @@ final class SummaryReport {
             }
             unexpectedErrors = unexpected;
             skipped = skippedCalls;
+        }
+
+        /** Per round, the variant's figure over the baseline's figure of the same round. */
+        private static List<Double> ratios(List<Measurement> rounds, List<Measurement> baseline,
+                ToDoubleFunction<Measurement> metric) {
+            List<Double> ratios = new ArrayList<>();
+            for (Measurement m : rounds) {
+                for (Measurement b : baseline) {
+                    if (b.round() == m.round()) {
+                        ratios.add(metric.applyAsDouble(m) / metric.applyAsDouble(b));
+                    }
+                }
+            }
+            return ratios;
         }
 
         private static List<Double> values(List<Measurement> rounds, ToDoubleFunction<Measurement> metric) {

@@ -84,6 +84,15 @@ final class LatencyHistogram {
             return count;
         }
 
+        /** The calls of both snapshots together, as if recorded into one histogram. */
+        Snapshot plus(Snapshot other) {
+            long[] both = counts.clone();
+            for (int i = 0; i < both.length; i++) {
+                both[i] += other.counts[i];
+            }
+            return new Snapshot(both, count + other.count, sum + other.sum, Math.max(max, other.max));
+        }
+
         long maxNanos() {
             return max;
         }

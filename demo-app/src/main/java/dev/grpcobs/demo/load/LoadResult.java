@@ -3,6 +3,7 @@ package dev.grpcobs.demo.load;
 import io.grpc.Status;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,10 +25,46 @@ public final class LoadResult {
         this.started = started;
         this.total = total;
         this.ok = ok;
-        this.errorsByCode = Collections.unmodifiableMap(new EnumMap<>(errorsByCode));
+        this.errorsByCode = Collections.unmodifiableMap(copy(errorsByCode));
         this.skipped = skipped;
         this.elapsedNanos = elapsedNanos;
         this.latency = latency;
+    }
+
+    /**
+     * Several runs taken together, as one run of their summed length: counts and elapsed time add up,
+     * latencies are merged, so percentiles are those of all the calls.
+     */
+    public static LoadResult combine(List<LoadResult> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to combine");
+        }
+        LoadResult first = parts.get(0);
+        long started = 0;
+        long total = 0;
+        long ok = 0;
+        long skipped = 0;
+        long elapsed = 0;
+        Map<Status.Code, Long> errors = new EnumMap<>(Status.Code.class);
+        LatencyHistogram.Snapshot latency = first.latency;
+        for (LoadResult part : parts) {
+            started += part.started;
+            total += part.total;
+            ok += part.ok;
+            skipped += part.skipped;
+            elapsed += part.elapsedNanos;
+            for (Map.Entry<Status.Code, Long> e : part.errorsByCode.entrySet()) {
+                errors.merge(e.getKey(), e.getValue(), Long::sum);
+            }
+            if (part != first) {
+                latency = latency.plus(part.latency);
+            }
+        }
+        return new LoadResult(started, total, ok, errors, skipped, elapsed, latency);
+    }
+
+    private static Map<Status.Code, Long> copy(Map<Status.Code, Long> errorsByCode) {
+        return errorsByCode.isEmpty() ? new EnumMap<>(Status.Code.class) : new EnumMap<>(errorsByCode);
     }
 
     /** Calls started. */
