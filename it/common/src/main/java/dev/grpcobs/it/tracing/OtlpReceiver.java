@@ -235,7 +235,8 @@ public final class OtlpReceiver implements AutoCloseable {
         withoutPrefix(span.getStatus().getCode().name(), "STATUS_CODE_"),
         span.getStatus().getMessage(),
         toMap(span.getAttributesList()),
-        events);
+        events,
+        span.getStartTimeUnixNano());
   }
 
   private static String withoutPrefix(String enumName, String prefix) {

@@ -22,12 +22,14 @@ public final class ReceivedSpan {
   private final String statusMessage;
   private final Map<String, Object> attributes;
   private final List<Event> events;
+  private final long startEpochNanos;
 
   /**
    * @param kind {@code SERVER}, {@code CLIENT}, {@code INTERNAL}, {@code PRODUCER}, {@code CONSUMER}
    *     or {@code UNSPECIFIED}
    * @param statusCode {@code OK}, {@code ERROR} or {@code UNSET}
    * @param attributes values are String, Long, Double, Boolean, List or Map, as in OTLP's AnyValue
+   * @param startEpochNanos when the span started, in nanoseconds since the epoch
    */
   public ReceivedSpan(
       String serviceName,
@@ -39,7 +41,8 @@ public final class ReceivedSpan {
       String statusCode,
       String statusMessage,
       Map<String, Object> attributes,
-      List<Event> events) {
+      List<Event> events,
+      long startEpochNanos) {
     this.serviceName = serviceName;
     this.traceId = traceId;
     this.spanId = spanId;
@@ -50,6 +53,12 @@ public final class ReceivedSpan {
     this.statusMessage = statusMessage;
     this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     this.events = Collections.unmodifiableList(new ArrayList<>(events));
+    this.startEpochNanos = startEpochNanos;
+  }
+
+  /** When the span started, in nanoseconds since the epoch (by the clock of the JVM that made it). */
+  public long startEpochNanos() {
+    return startEpochNanos;
   }
 
   /** {@code service.name} of the resource the span was exported with, or null. */
