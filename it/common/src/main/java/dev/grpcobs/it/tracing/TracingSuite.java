@@ -22,7 +22,11 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import dev.grpcobs.it.logs.RequestLogFile;
+import dev.grpcobs.it.logs.RequestLogLine;
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -145,6 +149,145 @@ public abstract class TracingSuite {
       stop(orders);
       stop(inventory);
     }
+  }
+
+  /**
+   * The request logs of the demo shop's three JVMs under a known workload (the load generator's
+   * own count of calls): every call once in the log of each JVM it passed, on both sides, with the
+   * trace and span ids of the spans the receiver got for it.
+   */
+  @Test
+  void theDemoShopLogsEveryCallOnceInEachJvmWithTheIdsOfItsSpans() throws Exception {
+    Path dir = Files.createTempDirectory("grpcobs-shop-logs");
+    Path inventoryLog = dir.resolve("inventory.log");
+    Path ordersLog = dir.resolve("orders.log");
+    Path loadgenLog = dir.resolve("loadgen.log");
+    ForkedApp inventory = null;
+    ForkedApp orders = null;
+    ForkedApp loadgen = null;
+    try {
+      inventory = startLoggingShop("shop-inventory", "logs.file=" + inventoryLog, "inventory", "--port", "0");
+      int inventoryPort = awaitListening(inventory, "inventory");
+      orders = startLoggingShop("shop-orders", "logs.file=" + ordersLog,
+          "orders", "--port", "0", "--inventory", "127.0.0.1:" + inventoryPort);
+      int ordersPort = awaitListening(orders, "orders");
+      loadgen = startLoggingShop("shop-loadgen", "logs.file=" + loadgenLog,
+          "loadgen", "--target", "127.0.0.1:" + ordersPort, "--rps", "20", "--duration-s", "3");
+      String summary = loadgen.awaitLine(line -> line.startsWith("[loadgen] final "), 60);
+      Matcher counts = Pattern.compile(" calls=(\\d+) ok=(\\d+) ").matcher(summary);
+      assertTrue(counts.find(), summary);
+      long calls = Long.parseLong(counts.group(1));
+      long ok = Long.parseLong(counts.group(2));
+      assertTrue(calls >= 20, summary);
+      // The generator exits after its summary; its agent writes the rest of its log on the way out.
+      loadgen.close();
+      loadgen = null;
+
+      List<RequestLogLine> made = awaitLogLines(loadgenLog, calls);
+      assertTrue(made.stream().allMatch(RequestLogLine::isClient), "the generator only calls");
+      assertEquals(ok, made.stream().filter(l -> l.code().equals("OK")).count(), summary);
+      List<RequestLogLine> served = awaitLogLines(ordersLog, calls);
+      List<RequestLogLine> ordersCalls = new ArrayList<>();
+      for (RequestLogLine line : served) {
+        if (line.isClient()) {
+          ordersCalls.add(line);
+        }
+      }
+      served.removeAll(ordersCalls);
+      assertEquals(calls, served.size(), "orders served every call once: " + summary);
+      for (RequestLogLine call : made) {
+        List<RequestLogLine> server = withTrace(served, call.traceId());
+        assertEquals(1, server.size(), "one orders line for " + call + ": " + server);
+        assertEquals(call.fullMethod(), server.get(0).fullMethod(), server.get(0).raw());
+        assertEquals(call.code(), server.get(0).code(), server.get(0).raw());
+      }
+      List<RequestLogLine> inventoryLines = awaitLogLines(inventoryLog, ordersCalls.size());
+      assertTrue(inventoryLines.stream().allMatch(RequestLogLine::isServer), "inventory only serves");
+      assertFalse(ordersCalls.isEmpty(), "orders called inventory");
+      for (RequestLogLine call : ordersCalls) {
+        assertEquals(1, withTrace(made, call.traceId()).size(), "in a generator's trace: " + call);
+      }
+      // One orders call may make several calls to inventory: per trace and method, as many lines
+      // on each side (which line is which follows from the spans below).
+      assertEquals(callsByTraceAndMethod(ordersCalls), callsByTraceAndMethod(inventoryLines));
+
+      Map<String, List<RequestLogLine>> byService = new LinkedHashMap<>();
+      byService.put("shop-loadgen", made);
+      List<RequestLogLine> ordersLines = new ArrayList<>(served);
+      ordersLines.addAll(ordersCalls);
+      byService.put("shop-orders", ordersLines);
+      byService.put("shop-inventory", inventoryLines);
+      List<RequestLogLine> all = new ArrayList<>();
+      byService.values().forEach(all::addAll);
+      List<ReceivedSpan> spans = receiver.awaitSpans(
+          received -> all.stream().allMatch(l -> spanOfLine(received, l) != null), LOAD_TIMEOUT_SECONDS);
+      for (Map.Entry<String, List<RequestLogLine>> service : byService.entrySet()) {
+        for (RequestLogLine line : service.getValue()) {
+          ReceivedSpan span = spanOfLine(spans, line);
+          assertEquals(service.getKey(), span.serviceName(), line.raw());
+          assertEquals(service.getKey(), line.string("service.name"), line.raw());
+          assertEquals(line.isServer() ? "SERVER" : "CLIENT", span.kind(), line.raw());
+          assertEquals(line.fullMethod(), span.name(), line.raw());
+          assertEquals(line.integer("grpc.status_code"), code(span), line.raw());
+        }
+      }
+      // Each server line's span is the child of exactly one client line's span, one to one.
+      assertServedOnceEach(made, served, spans);
+      assertServedOnceEach(ordersCalls, inventoryLines, spans);
+    } finally {
+      stop(loadgen);
+      stop(orders);
+      stop(inventory);
+    }
+  }
+
+  /** The complete lines of a request log once it has at least {@code count}, parsed. */
+  private static List<RequestLogLine> awaitLogLines(Path file, long count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOAD_TIMEOUT_SECONDS);
+    List<String> lines = RequestLogFile.completeLines(file);
+    while (lines.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      lines = RequestLogFile.completeLines(file);
+    }
+    return new ArrayList<>(RequestLogFile.parse(lines));
+  }
+
+  private static Map<String, Long> callsByTraceAndMethod(List<RequestLogLine> lines) {
+    return lines.stream().collect(
+        Collectors.groupingBy(l -> l.traceId() + " " + l.fullMethod(), java.util.TreeMap::new, Collectors.counting()));
+  }
+
+  /** Every server line's span has a client line's span as parent, a different one each, same code. */
+  private static void assertServedOnceEach(
+      List<RequestLogLine> clientLines, List<RequestLogLine> serverLines, List<ReceivedSpan> spans) {
+    Map<String, RequestLogLine> clientBySpan = new LinkedHashMap<>();
+    for (RequestLogLine client : clientLines) {
+      clientBySpan.put(client.spanId(), client);
+    }
+    Set<String> parents = new HashSet<>();
+    for (RequestLogLine server : serverLines) {
+      ReceivedSpan span = spanOfLine(spans, server);
+      RequestLogLine client = clientBySpan.get(span.parentSpanId());
+      assertNotNull(client, "the caller's line of " + server.raw());
+      assertEquals(client.traceId(), server.traceId(), server.raw());
+      assertEquals(client.fullMethod(), server.fullMethod(), server.raw());
+      assertEquals(client.code(), server.code(), server.raw());
+      assertTrue(parents.add(span.parentSpanId()), "served once: " + client.raw());
+    }
+  }
+
+  private static List<RequestLogLine> withTrace(List<RequestLogLine> lines, String traceId) {
+    assertNotNull(traceId, "a traced call's line has its trace id");
+    return lines.stream().filter(l -> traceId.equals(l.traceId())).collect(Collectors.toList());
+  }
+
+  private static ReceivedSpan spanOfLine(List<ReceivedSpan> spans, RequestLogLine line) {
+    for (ReceivedSpan span : spans) {
+      if (span.spanId().equals(line.spanId()) && span.traceId().equals(line.traceId())) {
+        return span;
+      }
+    }
+    return null;
   }
 
   /**
@@ -558,6 +701,17 @@ public abstract class TracingSuite {
   private ForkedApp startShop(String serviceName, String... args) throws Exception {
     return ForkedApp.start(agent(serviceName), demoShopJar(), "dev.grpcobs.demo.DemoShop",
         Arrays.asList(args), tracingEnvironment(receiver));
+  }
+
+  /** As {@link #startShop(String, String...)}, with more agent arguments ({@code key=value,...}). */
+  private ForkedApp startLoggingShop(String serviceName, String agentArgs, String first, String... rest)
+      throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add(first);
+    args.addAll(Arrays.asList(rest));
+    return ForkedApp.start(
+        ForkedApp.withAgent("http.port=0,http.host=127.0.0.1,service.name=" + serviceName + "," + agentArgs),
+        demoShopJar(), "dev.grpcobs.demo.DemoShop", args, tracingEnvironment(receiver));
   }
 
   private static int awaitListening(ForkedApp shop, String name) throws InterruptedException {
