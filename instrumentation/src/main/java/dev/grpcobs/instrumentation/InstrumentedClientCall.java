@@ -11,7 +11,7 @@ import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Records one client call: started when the application starts it, a message each time one is
@@ -23,7 +23,12 @@ final class InstrumentedClientCall<ReqT, RespT>
 
   private final CallMetrics metrics;
   private final RpcSpan span;
-  private final AtomicBoolean finished = new AtomicBoolean();
+  /** A field updater rather than an AtomicBoolean: one object less for every call. */
+  @SuppressWarnings("rawtypes")
+  private static final AtomicIntegerFieldUpdater<InstrumentedClientCall> FINISHED =
+      AtomicIntegerFieldUpdater.newUpdater(InstrumentedClientCall.class, "finished");
+
+  private volatile int finished;
   private volatile long startNanos;
   private volatile boolean started;
 
@@ -97,7 +102,7 @@ final class InstrumentedClientCall<ReqT, RespT>
   }
 
   void finish(Status status) {
-    if (started && finished.compareAndSet(false, true)) {
+    if (started && FINISHED.compareAndSet(this, 0, 1)) {
       int code = status.getCode().value();
       long duration = System.nanoTime() - startNanos;
       span.end(code, status.getDescription(), status.getCause());

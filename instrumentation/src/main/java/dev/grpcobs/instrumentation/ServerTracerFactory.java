@@ -9,6 +9,7 @@ import dev.grpcobs.bridge.Telemetry;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerStreamTracer;
+import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -27,6 +28,8 @@ final class ServerTracerFactory extends ServerStreamTracer.Factory {
   private final ConcurrentMap<String, CallMetrics> knownByName = new ConcurrentHashMap<>();
 
   private volatile CallMetrics unknownMethod;
+  /** The text of the last peer address seen: calls on one connection share its address object. */
+  private volatile PeerText lastPeer = PeerText.of(null);
 
   @Override
   public ServerStreamTracer newServerStreamTracer(String fullMethodName, final Metadata headers) {
@@ -50,10 +53,27 @@ final class ServerTracerFactory extends ServerStreamTracer.Factory {
 
   CallMetrics resolved(MethodDescriptor<?, ?> method) {
     CallMetrics metrics = byDescriptor.get(method);
-    if (knownByName.size() < 4096) {
-      knownByName.putIfAbsent(method.getFullMethodName(), metrics);
+    String name = method.getFullMethodName();
+    // A lookup first: it is nearly always there already, and a lookup takes no lock.
+    if (!knownByName.containsKey(name) && knownByName.size() < 4096) {
+      knownByName.putIfAbsent(name, metrics);
     }
     return metrics;
+  }
+
+  /**
+   * The peer address of a call as text. Formatting an address costs a few allocations, and the
+   * calls of one connection all carry the same address object, so the last one is kept; calls
+   * from many connections interleaved just format theirs anew.
+   */
+  PeerText peer(SocketAddress address) {
+    PeerText last = lastPeer;
+    if (last.address == address) {
+      return last;
+    }
+    PeerText text = PeerText.of(address);
+    lastPeer = text;
+    return text;
   }
 
   /**

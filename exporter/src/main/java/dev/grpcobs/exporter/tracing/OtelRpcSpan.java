@@ -6,8 +6,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiConsumer;
 
 /**
@@ -30,16 +29,37 @@ final class OtelRpcSpan implements RpcSpan {
   private final String spanId;
   private final int maxMessageEvents;
 
-  private final AtomicBoolean ended = new AtomicBoolean();
-  private final AtomicInteger sent = new AtomicInteger();
-  private final AtomicInteger received = new AtomicInteger();
-  private final AtomicInteger messageEvents = new AtomicInteger();
+  // Counters and the ended flag are plain volatile fields behind field updaters rather than atomic
+  // objects: a span is made for every call, and four atomics would be four more allocations each.
+  private static final AtomicIntegerFieldUpdater<OtelRpcSpan> ENDED =
+      AtomicIntegerFieldUpdater.newUpdater(OtelRpcSpan.class, "ended");
+  private static final AtomicIntegerFieldUpdater<OtelRpcSpan> SENT =
+      AtomicIntegerFieldUpdater.newUpdater(OtelRpcSpan.class, "sent");
+  private static final AtomicIntegerFieldUpdater<OtelRpcSpan> RECEIVED =
+      AtomicIntegerFieldUpdater.newUpdater(OtelRpcSpan.class, "received");
+  private static final AtomicIntegerFieldUpdater<OtelRpcSpan> MESSAGE_EVENTS =
+      AtomicIntegerFieldUpdater.newUpdater(OtelRpcSpan.class, "messageEvents");
+
+  /** The name the span was started with; renaming to the same name is skipped. */
+  private final String name;
+
+  private volatile int ended;
+  private volatile int sent;
+  private volatile int received;
+  private volatile int messageEvents;
   /** The last exception recorded, so end() does not record the same one twice. */
   private volatile Throwable recorded;
 
-  OtelRpcSpan(OtelTracing tracing, Span span, Context parent, boolean server, int maxEvents) {
+  OtelRpcSpan(
+      OtelTracing tracing,
+      Span span,
+      String name,
+      Context parent,
+      boolean server,
+      int maxEvents) {
     this.tracing = tracing;
     this.span = span;
+    this.name = name;
     this.context = parent.with(span);
     this.server = server;
     this.recording = span.isRecording();
@@ -80,7 +100,9 @@ final class OtelRpcSpan implements RpcSpan {
 
   @Override
   public void updateMethod(String fullMethodName) {
-    if (!recording || fullMethodName == null || ended.get()) {
+    // The server span was started with the name the client asked for; once the server resolved it,
+    // that is nearly always the same name, whose attributes the span already has.
+    if (!recording || fullMethodName == null || fullMethodName.equals(name) || ended != 0) {
       return;
     }
     span.updateName(fullMethodName);
@@ -89,7 +111,7 @@ final class OtelRpcSpan implements RpcSpan {
 
   @Override
   public void setPeer(String address, int port) {
-    if (!recording || ended.get()) {
+    if (!recording || ended != 0) {
       return;
     }
     if (address != null && !address.isEmpty()) {
@@ -105,7 +127,7 @@ final class OtelRpcSpan implements RpcSpan {
     if (!recording) {
       return;
     }
-    int id = sent.incrementAndGet();
+    int id = SENT.incrementAndGet(this);
     messageEvent(RpcAttributes.SENT, id);
   }
 
@@ -114,15 +136,15 @@ final class OtelRpcSpan implements RpcSpan {
     if (!recording) {
       return;
     }
-    int id = received.incrementAndGet();
+    int id = RECEIVED.incrementAndGet(this);
     messageEvent(RpcAttributes.RECEIVED, id);
   }
 
   private void messageEvent(String type, int id) {
     if (maxMessageEvents <= 0
-        || messageEvents.get() >= maxMessageEvents
-        || messageEvents.incrementAndGet() > maxMessageEvents
-        || ended.get()) {
+        || messageEvents >= maxMessageEvents
+        || MESSAGE_EVENTS.incrementAndGet(this) > maxMessageEvents
+        || ended != 0) {
       return;
     }
     span.addEvent(
@@ -132,7 +154,7 @@ final class OtelRpcSpan implements RpcSpan {
 
   @Override
   public void recordException(Throwable error) {
-    if (!recording || error == null || ended.get()) {
+    if (!recording || error == null || ended != 0) {
       return;
     }
     recorded = error;
@@ -141,13 +163,13 @@ final class OtelRpcSpan implements RpcSpan {
 
   @Override
   public void end(int statusCode, String description, Throwable cause) {
-    if (!ended.compareAndSet(false, true)) {
+    if (!ENDED.compareAndSet(this, 0, 1)) {
       return;
     }
     if (recording) {
       span.setAttribute(RpcAttributes.RPC_GRPC_STATUS_CODE, (long) statusCode);
-      span.setAttribute(RpcAttributes.RPC_GRPC_MESSAGES_SENT, (long) sent.get());
-      span.setAttribute(RpcAttributes.RPC_GRPC_MESSAGES_RECEIVED, (long) received.get());
+      span.setAttribute(RpcAttributes.RPC_GRPC_MESSAGES_SENT, (long) sent);
+      span.setAttribute(RpcAttributes.RPC_GRPC_MESSAGES_RECEIVED, (long) received);
       if (cause != null && cause != recorded) {
         span.recordException(cause);
       }

@@ -357,14 +357,15 @@ public final class OtelTracing implements RpcTracing {
           incomingHeader == null
               ? Context.root()
               : propagator.extract(Context.root(), incomingHeader, HeaderCarriers.GETTER);
+      String name = fullMethodName == null ? UNKNOWN_METHOD : fullMethodName;
       Span span =
           tracer
-              .spanBuilder(fullMethodName == null ? UNKNOWN_METHOD : fullMethodName)
+              .spanBuilder(name)
               .setParent(parent)
               .setSpanKind(SpanKind.SERVER)
               .setAllAttributes(attributes.method(fullMethodName))
               .startSpan();
-      return new OtelRpcSpan(this, span, parent, true, maxMessageEvents);
+      return new OtelRpcSpan(this, span, name, parent, true, maxMessageEvents);
     } catch (RuntimeException | LinkageError | ServiceConfigurationError e) {
       return RpcSpan.NOOP;
     }
@@ -377,15 +378,16 @@ public final class OtelTracing implements RpcTracing {
           parent instanceof OtelRpcSpan && ((OtelRpcSpan) parent).tracing() == this
               ? ((OtelRpcSpan) parent).context()
               : Context.root();
+      String name = fullMethodName == null ? UNKNOWN_METHOD : fullMethodName;
       Span span =
           tracer
-              .spanBuilder(fullMethodName == null ? UNKNOWN_METHOD : fullMethodName)
+              .spanBuilder(name)
               .setParent(parentContext)
               .setSpanKind(SpanKind.CLIENT)
               .setAllAttributes(attributes.method(fullMethodName))
               .setAllAttributes(attributes.authority(authority))
               .startSpan();
-      return new OtelRpcSpan(this, span, parentContext, false, maxMessageEvents);
+      return new OtelRpcSpan(this, span, name, parentContext, false, maxMessageEvents);
     } catch (RuntimeException | LinkageError | ServiceConfigurationError e) {
       return RpcSpan.NOOP;
     }

@@ -342,6 +342,21 @@ class OtelTracingTest {
   }
 
   @Test
+  void updateMethodToTheNameItStartedWithKeepsNameAndAttributes() {
+    RpcSpan span = tracing.startServerSpan(PLACE_ORDER, name -> null);
+    span.updateMethod(PLACE_ORDER);
+    span.end(0, null, null);
+
+    List<SpanData> spans = flushed(tracing);
+    assertEquals(1, spans.size());
+    SpanData data = spans.get(0);
+    assertEquals(PLACE_ORDER, data.getName());
+    assertEquals("grpc", data.getAttributes().get(RpcAttributes.RPC_SYSTEM));
+    assertEquals("shop.Orders", data.getAttributes().get(RpcAttributes.RPC_SERVICE));
+    assertEquals("PlaceOrder", data.getAttributes().get(RpcAttributes.RPC_METHOD));
+  }
+
+  @Test
   void excludedMethodsAreNotTraced() {
     assertFalse(tracing.traces("grpc.health.v1.Health/Check"));
     assertFalse(tracing.traces("grpc.health.v1.Health/Watch"));
