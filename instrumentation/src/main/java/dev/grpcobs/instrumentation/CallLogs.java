@@ -4,8 +4,6 @@ import dev.grpcobs.bridge.CallRecord;
 import dev.grpcobs.bridge.RpcTracing.RpcSpan;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 
 /** What the request log reads off gRPC objects: header values and peer addresses. */
 final class CallLogs {
@@ -61,27 +59,5 @@ final class CallLogs {
     String[] trimmed = new String[n];
     System.arraycopy(found, 0, trimmed, 0, n);
     return trimmed;
-  }
-
-  /** The IP address of an internet socket address (its host name if unresolved), else null. */
-  static String host(SocketAddress address) {
-    if (!(address instanceof InetSocketAddress)) {
-      return null;
-    }
-    InetSocketAddress peer = (InetSocketAddress) address;
-    return peer.getAddress() != null ? peer.getAddress().getHostAddress() : peer.getHostString();
-  }
-
-  /** {@code ip:port} ({@code [ip6]:port}) of an internet socket address, else its text or null. */
-  static String hostAndPort(SocketAddress address) {
-    if (address == null) {
-      return null;
-    }
-    String host = host(address);
-    if (host == null) {
-      return address.toString();
-    }
-    int port = ((InetSocketAddress) address).getPort();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 }

@@ -127,7 +127,7 @@ final class InstrumentedClientCall<ReqT, RespT>
   /** The server's address, once the transport knows it (null for a call that never got one). */
   private String peer() {
     try {
-      return CallLogs.hostAndPort(getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+      return PeerText.of(getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)).hostAndPort();
     } catch (RuntimeException notAvailable) {
       return null;
     }

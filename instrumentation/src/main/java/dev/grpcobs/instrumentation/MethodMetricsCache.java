@@ -5,6 +5,7 @@ import dev.grpcobs.bridge.Telemetry;
 import io.grpc.MethodDescriptor;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiConsumer;
 
 /**
  * Per-side cache from method descriptor to its instruments, so a call does one identity-keyed
@@ -13,11 +14,21 @@ import java.util.concurrent.ConcurrentMap;
 final class MethodMetricsCache {
 
   private final boolean server;
+  private final BiConsumer<String, CallMetrics> onLookedUp;
   private final ConcurrentMap<MethodDescriptor<?, ?>, CallMetrics> byMethod =
       new ConcurrentHashMap<>();
 
   MethodMetricsCache(boolean server) {
+    this(server, (name, metrics) -> {});
+  }
+
+  /**
+   * @param onLookedUp told the full method name and instruments each time a descriptor is looked
+   *     up in the exporter rather than found here: once per method, not per call
+   */
+  MethodMetricsCache(boolean server, BiConsumer<String, CallMetrics> onLookedUp) {
     this.server = server;
+    this.onLookedUp = onLookedUp;
   }
 
   CallMetrics get(MethodDescriptor<?, ?> method) {
@@ -38,9 +49,10 @@ final class MethodMetricsCache {
     if (byMethod.size() < 4096) {
       CallMetrics previous = byMethod.putIfAbsent(method, metrics);
       if (previous != null) {
-        return previous;
+        metrics = previous;
       }
     }
+    onLookedUp.accept(fullName, metrics);
     return metrics;
   }
 }

@@ -74,8 +74,7 @@ final class ServerCallTracer extends ServerStreamTracer {
     if (span == RpcSpan.NOOP && logging == null) {
       return;
     }
-    PeerText remote =
-        factory.peer(callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    PeerText remote = PeerText.of(callInfo.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     if (span != RpcSpan.NOOP) {
       span.updateMethod(method.getFullMethodName());
       if (remote.host != null) {
@@ -86,7 +85,7 @@ final class ServerCallTracer extends ServerStreamTracer {
       resolvedMethod = method.getFullMethodName();
       type = MethodLabels.type(method.getType());
       authority = callInfo.getAuthority();
-      peer = remote.hostAndPort;
+      peer = remote.hostAndPort();
     }
   }
 

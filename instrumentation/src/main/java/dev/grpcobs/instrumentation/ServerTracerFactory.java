@@ -9,7 +9,6 @@ import dev.grpcobs.bridge.Telemetry;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerStreamTracer;
-import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -23,13 +22,19 @@ final class ServerTracerFactory extends ServerStreamTracer.Factory {
 
   static final String UNRESOLVED_METHOD = RpcMetrics.OTHER + "/" + RpcMetrics.OTHER;
 
-  private final MethodMetricsCache byDescriptor = new MethodMetricsCache(true);
   /** Methods this server has dispatched, for calls that close before their method is resolved. */
   private final ConcurrentMap<String, CallMetrics> knownByName = new ConcurrentHashMap<>();
+  /** Fills {@link #knownByName} as a method is first resolved, so a call does one lookup. */
+  private final MethodMetricsCache byDescriptor =
+      new MethodMetricsCache(
+          true,
+          (name, metrics) -> {
+            if (knownByName.size() < 4096) {
+              knownByName.putIfAbsent(name, metrics);
+            }
+          });
 
   private volatile CallMetrics unknownMethod;
-  /** The text of the last peer address seen: calls on one connection share its address object. */
-  private volatile PeerText lastPeer = PeerText.of(null);
 
   @Override
   public ServerStreamTracer newServerStreamTracer(String fullMethodName, final Metadata headers) {
@@ -52,28 +57,7 @@ final class ServerTracerFactory extends ServerStreamTracer.Factory {
   }
 
   CallMetrics resolved(MethodDescriptor<?, ?> method) {
-    CallMetrics metrics = byDescriptor.get(method);
-    String name = method.getFullMethodName();
-    // A lookup first: it is nearly always there already, and a lookup takes no lock.
-    if (!knownByName.containsKey(name) && knownByName.size() < 4096) {
-      knownByName.putIfAbsent(name, metrics);
-    }
-    return metrics;
-  }
-
-  /**
-   * The peer address of a call as text. Formatting an address costs a few allocations, and the
-   * calls of one connection all carry the same address object, so the last one is kept; calls
-   * from many connections interleaved just format theirs anew.
-   */
-  PeerText peer(SocketAddress address) {
-    PeerText last = lastPeer;
-    if (last.address == address) {
-      return last;
-    }
-    PeerText text = PeerText.of(address);
-    lastPeer = text;
-    return text;
+    return byDescriptor.get(method);
   }
 
   /**
