@@ -24,7 +24,11 @@ final class CpuMeter {
     private CpuMeter() {
     }
 
-    static Sample sample(List<Long> serverPids) {
+    /**
+     * The counters now, from an arbitrary origin: only the difference of two readings ({@link Usage#since})
+     * means something.
+     */
+    static Usage sample(List<Long> serverPids) {
         long wall = System.nanoTime();
         try {
             long self = processCpuNanos("self");
@@ -33,9 +37,9 @@ final class CpuMeter {
                 servers += processCpuNanos(Long.toString(pid));
             }
             long[] machine = machineTicks();
-            return new Sample(wall, self, servers, machine[0], machine[1]);
+            return new Usage(wall, self, servers, machine[0], machine[1]);
         } catch (IOException | RuntimeException e) {
-            return new Sample(wall, -1, -1, -1, -1);
+            return new Usage(wall, -1, -1, -1, -1);
         }
     }
 
@@ -63,37 +67,10 @@ final class CpuMeter {
         return new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
     }
 
-    /** CPU counters at one moment; negative when unknown. */
-    static final class Sample {
-
-        private final long wallNanos;
-        private final long selfCpuNanos;
-        private final long serversCpuNanos;
-        private final long machineBusyTicks;
-        private final long machineTotalTicks;
-
-        private Sample(long wallNanos, long selfCpuNanos, long serversCpuNanos, long machineBusyTicks,
-                long machineTotalTicks) {
-            this.wallNanos = wallNanos;
-            this.selfCpuNanos = selfCpuNanos;
-            this.serversCpuNanos = serversCpuNanos;
-            this.machineBusyTicks = machineBusyTicks;
-            this.machineTotalTicks = machineTotalTicks;
-        }
-
-        /** What was used between {@code earlier} and this sample. */
-        Usage since(Sample earlier) {
-            if (selfCpuNanos < 0 || earlier.selfCpuNanos < 0) {
-                return Usage.UNKNOWN;
-            }
-            long busyTicks = machineBusyTicks - earlier.machineBusyTicks;
-            long totalTicks = machineTotalTicks - earlier.machineTotalTicks;
-            return new Usage(wallNanos - earlier.wallNanos, selfCpuNanos - earlier.selfCpuNanos,
-                    serversCpuNanos - earlier.serversCpuNanos, busyTicks, totalTicks);
-        }
-    }
-
-    /** CPU used over an interval (or several, taken together): cores are CPU seconds per wall-clock second. */
+    /**
+     * CPU used over an interval (or several, taken together), or the counters at one moment as {@link #sample}
+     * reads them; cores are CPU seconds per wall-clock second. Negative counters mean unknown.
+     */
     static final class Usage {
 
         static final Usage UNKNOWN = new Usage(0, -1, -1, -1, -1);
@@ -111,6 +88,16 @@ final class CpuMeter {
             this.serverCpuNanos = serverCpuNanos;
             this.machineBusyTicks = machineBusyTicks;
             this.machineTotalTicks = machineTotalTicks;
+        }
+
+        /** What was used between {@code earlier} and this reading of the counters. */
+        Usage since(Usage earlier) {
+            if (loadGeneratorCpuNanos < 0 || earlier.loadGeneratorCpuNanos < 0) {
+                return UNKNOWN;
+            }
+            return new Usage(wallNanos - earlier.wallNanos, loadGeneratorCpuNanos - earlier.loadGeneratorCpuNanos,
+                    serverCpuNanos - earlier.serverCpuNanos, machineBusyTicks - earlier.machineBusyTicks,
+                    machineTotalTicks - earlier.machineTotalTicks);
         }
 
         /** The intervals together, as if one; unknown if any of them is. */

@@ -62,7 +62,7 @@ final class MachineInfo {
 
     /** Cores busy with something else for a few seconds: anything clearly above zero disturbs the numbers. */
     private static double coresBusyElsewhere() throws InterruptedException {
-        CpuMeter.Sample start = CpuMeter.sample(Collections.<Long>emptyList());
+        CpuMeter.Usage start = CpuMeter.sample(Collections.<Long>emptyList());
         Thread.sleep(QUIET_CHECK_MILLIS);
         return CpuMeter.sample(Collections.<Long>emptyList()).since(start).otherCores();
     }

@@ -49,7 +49,7 @@ final class Phase {
             // A snapshot halfway shows whether the rate still changed during the phase (JIT not done yet).
             ScheduledFuture<LoadResult> halfway = timer.schedule(generator::snapshot,
                     config.duration().toNanos() / 2, TimeUnit.NANOSECONDS);
-            CpuMeter.Sample before = CpuMeter.sample(pids);
+            CpuMeter.Usage before = CpuMeter.sample(pids);
             LoadResult result = generator.run();
             CpuMeter.Usage cpu = CpuMeter.sample(pids).since(before);
             return new Phase(result, halfway.get(), cpu);
