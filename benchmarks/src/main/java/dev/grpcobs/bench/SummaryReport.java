@@ -133,23 +133,19 @@ final class SummaryReport {
                 continue;
             }
             Medians m = medians(variant);
-            double throughputRatio = m.throughputRatio;
-            double p99Ratio = m.p99Ratio;
             double minThroughput = variant.traces() ? MIN_THROUGHPUT_RATIO_TRACING : MIN_THROUGHPUT_RATIO;
-            boolean met = throughputRatio >= minThroughput && (variant.traces() || p99Ratio <= MAX_P99_RATIO);
+            boolean met = m.throughputRatio >= minThroughput && (variant.traces() || m.p99Ratio <= MAX_P99_RATIO);
             String p99Budget = variant.traces() ? "" : String.format(Locale.ROOT, ", p99 <= %.0f%% of none",
                     MAX_P99_RATIO * 100);
             lines.add(String.format(Locale.ROOT,
                     "budget (%s): throughput >= %.0f%% of none%s: %s (throughput %s, p99 %s)",
                     variant.name(), minThroughput * 100, p99Budget, met ? "MET" : "NOT MET",
-                    Format.percent(throughputRatio), Format.percent(p99Ratio)));
-            double throughputNoise = m.throughputSpread;
-            double p99Noise = m.p99Spread;
-            if (throughputNoise > 1 - minThroughput || (!variant.traces() && p99Noise > MAX_P99_RATIO - 1)) {
+                    Format.percent(m.throughputRatio), Format.percent(m.p99Ratio)));
+            if (m.throughputSpread > 1 - minThroughput || (!variant.traces() && m.p99Spread > MAX_P99_RATIO - 1)) {
                 lines.add(String.format(Locale.ROOT, "NOTE: %s's ratios to none spread by %s in throughput and %s in"
                         + " p99 over the rounds, more than the budget's margins, so this verdict is within noise:"
-                        + " use more rounds or a quieter machine.", variant.name(), Format.percent(throughputNoise),
-                        Format.percent(p99Noise)));
+                        + " use more rounds or a quieter machine.", variant.name(), Format.percent(m.throughputSpread),
+                        Format.percent(m.p99Spread)));
             }
         }
         for (Variant variant : options.variants()) {
