@@ -725,11 +725,8 @@ public abstract class LogsSuite {
     throw new AssertionError("no grpc server port in " + app.stdoutSeen());
   }
 
-  /** Waits until the file holds at least {@code n} complete lines, and parses them all. */
   private static List<RequestLogLine> awaitLines(Path file, int n) throws Exception {
-    List<String> lines = Poll.until(() -> RequestLogFile.completeLines(file), l -> l.size() >= n, LINES_TIMEOUT_SECONDS);
-    assertTrue(lines.size() >= n, "expected " + n + " lines in " + file + ", got:\n" + String.join("\n", lines));
-    return RequestLogFile.parse(lines);
+    return RequestLogFile.awaitLines(file, n, LINES_TIMEOUT_SECONDS);
   }
 
   private static Scrape awaitWritten(ForkedApp app, int n) throws Exception {

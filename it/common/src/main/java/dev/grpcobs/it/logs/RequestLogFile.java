@@ -1,5 +1,8 @@
 package dev.grpcobs.it.logs;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.grpcobs.it.harness.Poll;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +43,19 @@ public final class RequestLogFile {
       }
     }
     return lines;
+  }
+
+  /**
+   * Waits until {@code file} holds at least {@code n} complete lines, and parses them all; fails
+   * with the lines seen if they do not come within {@code timeoutSeconds}.
+   */
+  public static List<RequestLogLine> awaitLines(Path file, long n, long timeoutSeconds)
+      throws Exception {
+    List<String> lines = Poll.until(() -> completeLines(file), l -> l.size() >= n, timeoutSeconds);
+    assertTrue(
+        lines.size() >= n,
+        "expected " + n + " lines in " + file + ", got:\n" + String.join("\n", lines));
+    return parse(lines);
   }
 
   /** Every complete line, parsed; fails on the first that is not one JSON object. */

@@ -241,15 +241,8 @@ public abstract class TracingSuite {
     }
   }
 
-  /** The complete lines of a request log once it has at least {@code count}, parsed. */
   private static List<RequestLogLine> awaitLogLines(Path file, long count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOAD_TIMEOUT_SECONDS);
-    List<String> lines = RequestLogFile.completeLines(file);
-    while (lines.size() < count && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      lines = RequestLogFile.completeLines(file);
-    }
-    return new ArrayList<>(RequestLogFile.parse(lines));
+    return new ArrayList<>(RequestLogFile.awaitLines(file, count, LOAD_TIMEOUT_SECONDS));
   }
 
   private static Map<String, Long> callsByTraceAndMethod(List<RequestLogLine> lines) {
